@@ -1,0 +1,73 @@
+package dev.nabla.data;
+
+import dev.nabla.nn.LayerSizes;
+import dev.nabla.nn.Parameters;
+
+import java.util.SplittableRandom;
+
+/**
+ * The built-in data set: a seeded random "teacher" sigmoid network labels random inputs, and a
+ * different "student" network learns to mimic it (seed 001's proof that backpropagation works).
+ */
+public final class SyntheticTeacher {
+    private SyntheticTeacher() {
+    }
+
+    /**
+     * {@code rows} examples with inputs uniform in [-1, 1] and targets the outputs of a teacher with
+     * layer sizes {@code teacherSizes} and weights uniform in [-2, 2] (large enough that its outputs
+     * are not all near 0.5).
+     */
+    public static Dataset generate(long seed, int rows, int... teacherSizes) {
+        int[] sizes = LayerSizes.validate(teacherSizes);
+        SplittableRandom random = new SplittableRandom(seed);
+        Parameters teacher = Parameters.zeros(sizes);
+        for (int l = 0; l < teacher.layers(); l++) {
+            fillUniform(random, teacher.weight(l), 2.0);
+            fillUniform(random, teacher.bias(l), 0.5);
+        }
+        int in = sizes[0];
+        int out = sizes[sizes.length - 1];
+        float[] x = new float[Math.multiplyExact(rows, in)];
+        float[] y = new float[Math.multiplyExact(rows, out)];
+        double[] input = new double[in];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < in; i++) {
+                float v = (float) (2 * random.nextDouble() - 1);
+                x[r * in + i] = v;
+                input[i] = v;
+            }
+            double[] output = forward(teacher, input);
+            for (int o = 0; o < out; o++) {
+                y[r * out + o] = (float) output[o];
+            }
+        }
+        return new Dataset(rows, in, out, x, y);
+    }
+
+    private static void fillUniform(SplittableRandom random, double[] a, double scale) {
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (2 * random.nextDouble() - 1) * scale;
+        }
+    }
+
+    /** One example through the teacher, in plain float64 host arithmetic. */
+    private static double[] forward(Parameters p, double[] input) {
+        double[] a = input;
+        for (int l = 0; l < p.layers(); l++) {
+            int in = p.inputs(l);
+            int out = p.outputs(l);
+            double[] w = p.weight(l);
+            double[] next = new double[out];
+            for (int o = 0; o < out; o++) {
+                double z = p.bias(l)[o];
+                for (int i = 0; i < in; i++) {
+                    z += w[o * in + i] * a[i];
+                }
+                next[o] = 1.0 / (1.0 + Math.exp(-z));
+            }
+            a = next;
+        }
+        return a;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.nabla.nn;
+
+import dev.nabla.tensor.Tensor;
+
+/**
+ * Mini-batch stochastic gradient descent: p = p - lr * grad, or with momentum mu > 0,
+ * v = mu * v + grad, p = p - lr * v. Velocities live on the network's backend and are allocated at
+ * the first step.
+ */
+public final class Sgd implements AutoCloseable {
+    private final double learningRate;
+    private final double momentum;
+    private Network network;
+    private Tensor[] weightVelocity;
+    private Tensor[] biasVelocity;
+
+    public Sgd(double learningRate, double momentum) {
+        if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be a positive finite number, got " + learningRate);
+        }
+        if (!(momentum >= 0 && momentum < 1)) {
+            throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
+        }
+        this.learningRate = learningRate;
+        this.momentum = momentum;
+    }
+
+    public double learningRate() {
+        return learningRate;
+    }
+
+    public double momentum() {
+        return momentum;
+    }
+
+    /** Applies one step to every parameter of {@code net} from its current gradients. */
+    public void step(Network net) {
+        bind(net);
+        for (int l = 0; l < net.layers(); l++) {
+            net.backend().sgdUpdate(net.weight(l), net.weightGradient(l),
+                    weightVelocity == null ? null : weightVelocity[l], learningRate, momentum);
+            net.backend().sgdUpdate(net.bias(l), net.biasGradient(l),
+                    biasVelocity == null ? null : biasVelocity[l], learningRate, momentum);
+        }
+    }
+
+    /** The momentum buffers on the host ({@code null} without momentum), e.g. for a checkpoint. */
+    public Parameters velocities() {
+        if (weightVelocity == null) {
+            return null;
+        }
+        Parameters v = Parameters.zeros(network.sizes());
+        for (int l = 0; l < network.layers(); l++) {
+            network.backend().copyToHost(weightVelocity[l], v.weight(l), 0);
+            network.backend().copyToHost(biasVelocity[l], v.bias(l), 0);
+        }
+        return v;
+    }
+
+    /** Restores momentum buffers saved by {@link #velocities()} for {@code net}. */
+    public void setVelocities(Network net, Parameters v) {
+        bind(net);
+        if (weightVelocity == null) {
+            throw new IllegalStateException("this optimizer has no momentum, so it keeps no velocities");
+        }
+        if (!java.util.Arrays.equals(v.sizes(), net.sizes())) {
+            throw new IllegalArgumentException("velocities have layer sizes " + LayerSizes.format(v.sizes())
+                    + " but the network has " + LayerSizes.format(net.sizes()));
+        }
+        for (int l = 0; l < net.layers(); l++) {
+            net.backend().copyFromHost(v.weight(l), weightVelocity[l]);
+            net.backend().copyFromHost(v.bias(l), biasVelocity[l]);
+        }
+    }
+
+    private void bind(Network net) {
+        if (network == net) {
+            return;
+        }
+        if (network != null) {
+            throw new IllegalStateException("this optimizer already updates " + network + "; use one Sgd per network");
+        }
+        network = net;
+        if (momentum > 0) {
+            weightVelocity = new Tensor[net.layers()];
+            biasVelocity = new Tensor[net.layers()];
+            for (int l = 0; l < net.layers(); l++) {
+                Tensor w = net.weight(l);
+                weightVelocity[l] = net.backend().zeros(net.dtype(), w.rows(), w.cols());
+                biasVelocity[l] = net.backend().zeros(net.dtype(), 1, w.rows());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (weightVelocity != null) {
+            for (int l = 0; l < weightVelocity.length; l++) {
+                weightVelocity[l].close();
+                biasVelocity[l].close();
+            }
+        }
+    }
+}

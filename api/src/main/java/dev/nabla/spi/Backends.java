@@ -1,0 +1,123 @@
+package dev.nabla.spi;
+
+import dev.nabla.tensor.Backend;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+
+/**
+ * The entry point to the backends on the class path: lists them, creates one by id, or picks the
+ * default. The default is the available provider of highest priority, unless the system property
+ * {@code nabla.backend} or the environment variable {@code NABLA_BACKEND} names one.
+ */
+public final class Backends {
+    public static final String BACKEND_PROPERTY = "nabla.backend";
+    public static final String BACKEND_ENV = "NABLA_BACKEND";
+
+    private static volatile Backends installed;
+
+    private final List<BackendProvider> providers;
+
+    /** A registry over the given providers (tests use this; applications use the static methods). */
+    public Backends(List<BackendProvider> providers) {
+        List<BackendProvider> sorted = new ArrayList<>(providers);
+        sorted.sort(Comparator.comparingInt(BackendProvider::priority).reversed()
+                .thenComparing(BackendProvider::id));
+        for (int i = 0; i < sorted.size(); i++) {
+            for (int j = i + 1; j < sorted.size(); j++) {
+                if (sorted.get(i).id().equals(sorted.get(j).id())) {
+                    throw new IllegalStateException("two backend providers share the id '" + sorted.get(i).id()
+                            + "': " + sorted.get(i).getClass().getName() + " and " + sorted.get(j).getClass().getName());
+                }
+            }
+        }
+        this.providers = List.copyOf(sorted);
+    }
+
+    /** The providers found by {@link ServiceLoader} on the class path (loaded once). */
+    public static Backends installed() {
+        Backends result = installed;
+        if (result == null) {
+            synchronized (Backends.class) {
+                result = installed;
+                if (result == null) {
+                    List<BackendProvider> found = new ArrayList<>();
+                    ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader()).forEach(found::add);
+                    result = new Backends(found);
+                    installed = result;
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Every provider, highest priority first, available or not. */
+    public List<BackendProvider> providers() {
+        return providers;
+    }
+
+    /** The ids of the available providers, highest priority first. */
+    public List<String> availableIds() {
+        return providers.stream().filter(p -> p.availability().isAvailable())
+                .map(BackendProvider::id).collect(Collectors.toList());
+    }
+
+    /** The provider with this id, or an error listing the known ids. */
+    public BackendProvider provider(String id) {
+        Objects.requireNonNull(id, "backend id");
+        String wanted = id.trim();
+        for (BackendProvider p : providers) {
+            if (p.id().equals(wanted)) {
+                return p;
+            }
+        }
+        throw new IllegalArgumentException("unknown backend '" + id + "': available backends are "
+                + availableIds() + (providers.size() > availableIds().size()
+                ? " (all known: " + providers.stream().map(BackendProvider::id).collect(Collectors.toList()) + ")" : ""));
+    }
+
+    /** A new backend instance of the given id. */
+    public Backend create(String id, BackendOptions options) {
+        BackendProvider provider = provider(id);
+        Availability availability = provider.availability();
+        if (!availability.isAvailable()) {
+            throw new IllegalStateException("backend '" + provider.id() + "' is unavailable: " + availability.reason());
+        }
+        return provider.create(options);
+    }
+
+    /** The id {@link #createDefault} would use: {@code nabla.backend}, {@code NABLA_BACKEND}, or the best available. */
+    public String defaultId() {
+        String chosen = System.getProperty(BACKEND_PROPERTY);
+        if (chosen == null || chosen.isBlank()) {
+            chosen = System.getenv(BACKEND_ENV);
+        }
+        if (chosen != null && !chosen.isBlank()) {
+            return provider(chosen).id();
+        }
+        List<String> available = availableIds();
+        if (available.isEmpty()) {
+            throw new IllegalStateException("no backend is available: known providers are "
+                    + providers.stream().map(p -> p.id() + " (" + p.availability() + ")").collect(Collectors.toList()));
+        }
+        return available.get(0);
+    }
+
+    public Backend createDefault(BackendOptions options) {
+        return create(defaultId(), options);
+    }
+
+    // Static shorthands over the installed providers.
+
+    public static Backend create(String id) {
+        return installed().create(id, BackendOptions.defaults());
+    }
+
+    public static Backend createDefault() {
+        return installed().createDefault(BackendOptions.defaults());
+    }
+}

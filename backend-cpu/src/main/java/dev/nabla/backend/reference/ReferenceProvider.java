@@ -1,0 +1,37 @@
+package dev.nabla.backend.reference;
+
+import dev.nabla.spi.Availability;
+import dev.nabla.spi.BackendOptions;
+import dev.nabla.spi.BackendProvider;
+import dev.nabla.tensor.Backend;
+
+/** The {@code reference} backend: plain scalar loops, single-threaded, the oracle. */
+public final class ReferenceProvider implements BackendProvider {
+    public static final String ID = "reference";
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    /** Lowest of the built-in backends: it is the oracle, never the fast path. */
+    @Override
+    public int priority() {
+        return 10;
+    }
+
+    @Override
+    public String description() {
+        return "plain scalar Java, single-threaded: the oracle every backend is checked against";
+    }
+
+    @Override
+    public Availability availability() {
+        return Availability.available();
+    }
+
+    @Override
+    public Backend create(BackendOptions options) {
+        return new ReferenceBackend();
+    }
+}

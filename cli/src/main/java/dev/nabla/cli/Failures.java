@@ -1,0 +1,31 @@
+package dev.nabla.cli;
+
+import dev.nabla.nn.TrainingDivergedException;
+
+/** Maps failures to the one-line messages and exit codes the CLI promises. */
+final class Failures {
+    private Failures() {
+    }
+
+    static int exitCode(Throwable e) {
+        if (e instanceof TrainingDivergedException) {
+            return Nabla.EXIT_TRAINING_FAILED;
+        }
+        if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
+                || e instanceof java.io.IOException || e instanceof java.io.UncheckedIOException) {
+            return Nabla.EXIT_BAD_INPUT;
+        }
+        return Nabla.EXIT_TRAINING_FAILED;
+    }
+
+    static String message(Throwable e) {
+        String m = e.getMessage();
+        if (m == null || m.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file: " + m;
+        }
+        return m;
+    }
+}
