@@ -1,5 +1,6 @@
 package dev.nabla.backend.reference;
 
+import dev.nabla.backend.heap.HeapTensor;
 import dev.nabla.tensor.Backend;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.Loss;
@@ -34,16 +35,16 @@ public final class ReferenceBackend extends Backend {
 
     @Override
     protected Tensor allocate(DType dtype, int rows, int cols) {
-        return new ReferenceTensor(this, dtype, rows, cols);
+        return new HeapTensor(this, dtype, rows, cols);
     }
 
-    private static ReferenceTensor t(Tensor t) {
-        return (ReferenceTensor) t;
+    private static HeapTensor t(Tensor t) {
+        return (HeapTensor) t;
     }
 
     @Override
     protected void copyFromHostKernel(float[] src, int srcOffset, Tensor dst) {
-        ReferenceTensor out = t(dst);
+        HeapTensor out = t(dst);
         for (int i = 0; i < out.size(); i++) {
             out.set(i, src[srcOffset + i]);
         }
@@ -51,7 +52,7 @@ public final class ReferenceBackend extends Backend {
 
     @Override
     protected void copyFromHostKernel(double[] src, int srcOffset, Tensor dst) {
-        ReferenceTensor out = t(dst);
+        HeapTensor out = t(dst);
         for (int i = 0; i < out.size(); i++) {
             out.set(i, src[srcOffset + i]);
         }
@@ -59,7 +60,7 @@ public final class ReferenceBackend extends Backend {
 
     @Override
     protected void copyToHostKernel(Tensor src, float[] dst, int dstOffset) {
-        ReferenceTensor in = t(src);
+        HeapTensor in = t(src);
         for (int i = 0; i < in.size(); i++) {
             dst[dstOffset + i] = (float) in.get(i);
         }
@@ -67,7 +68,7 @@ public final class ReferenceBackend extends Backend {
 
     @Override
     protected void copyToHostKernel(Tensor src, double[] dst, int dstOffset) {
-        ReferenceTensor in = t(src);
+        HeapTensor in = t(src);
         for (int i = 0; i < in.size(); i++) {
             dst[dstOffset + i] = in.get(i);
         }
@@ -76,9 +77,9 @@ public final class ReferenceBackend extends Backend {
     @Override
     protected void gemmKernel(boolean transA, boolean transB, double alpha, Tensor a, Tensor b,
                               double beta, Tensor c) {
-        ReferenceTensor x = t(a);
-        ReferenceTensor y = t(b);
-        ReferenceTensor out = t(c);
+        HeapTensor x = t(a);
+        HeapTensor y = t(b);
+        HeapTensor out = t(c);
         int m = c.rows();
         int n = c.cols();
         int k = transA ? a.rows() : a.cols();
@@ -99,9 +100,9 @@ public final class ReferenceBackend extends Backend {
 
     @Override
     protected void addRowVectorKernel(Tensor x, Tensor row, Tensor out) {
-        ReferenceTensor in = t(x);
-        ReferenceTensor r = t(row);
-        ReferenceTensor o = t(out);
+        HeapTensor in = t(x);
+        HeapTensor r = t(row);
+        HeapTensor o = t(out);
         int n = x.cols();
         for (int i = 0; i < x.rows(); i++) {
             for (int j = 0; j < n; j++) {
@@ -116,8 +117,8 @@ public final class ReferenceBackend extends Backend {
 
     @Override
     protected void sigmoidKernel(Tensor x, Tensor out) {
-        ReferenceTensor in = t(x);
-        ReferenceTensor o = t(out);
+        HeapTensor in = t(x);
+        HeapTensor o = t(out);
         for (int i = 0; i < in.size(); i++) {
             o.set(i, sigmoid(in.get(i)));
         }
@@ -125,9 +126,9 @@ public final class ReferenceBackend extends Backend {
 
     @Override
     protected void sigmoidBackwardKernel(Tensor g, Tensor a, Tensor out) {
-        ReferenceTensor grad = t(g);
-        ReferenceTensor act = t(a);
-        ReferenceTensor o = t(out);
+        HeapTensor grad = t(g);
+        HeapTensor act = t(a);
+        HeapTensor o = t(out);
         for (int i = 0; i < o.size(); i++) {
             double ai = act.get(i);
             o.set(i, grad.get(i) * (ai * (1 - ai)));
@@ -136,8 +137,8 @@ public final class ReferenceBackend extends Backend {
 
     @Override
     protected void columnSumsKernel(Tensor x, Tensor out) {
-        ReferenceTensor in = t(x);
-        ReferenceTensor o = t(out);
+        HeapTensor in = t(x);
+        HeapTensor o = t(out);
         int n = x.cols();
         for (int j = 0; j < n; j++) {
             double sum = 0;
@@ -150,8 +151,8 @@ public final class ReferenceBackend extends Backend {
 
     @Override
     protected void axpyKernel(double alpha, Tensor x, Tensor y) {
-        ReferenceTensor in = t(x);
-        ReferenceTensor o = t(y);
+        HeapTensor in = t(x);
+        HeapTensor o = t(y);
         for (int i = 0; i < o.size(); i++) {
             o.set(i, o.get(i) + alpha * in.get(i));
         }
@@ -159,7 +160,7 @@ public final class ReferenceBackend extends Backend {
 
     @Override
     protected void scaleKernel(double alpha, Tensor x) {
-        ReferenceTensor o = t(x);
+        HeapTensor o = t(x);
         for (int i = 0; i < o.size(); i++) {
             o.set(i, alpha * o.get(i));
         }
@@ -167,8 +168,8 @@ public final class ReferenceBackend extends Backend {
 
     @Override
     protected double lossKernel(Loss loss, Tensor z, Tensor a, Tensor y) {
-        ReferenceTensor act = t(a);
-        ReferenceTensor target = t(y);
+        HeapTensor act = t(a);
+        HeapTensor target = t(y);
         double sum = 0;
         if (loss == Loss.MSE) {
             for (int i = 0; i < act.size(); i++) {
@@ -177,7 +178,7 @@ public final class ReferenceBackend extends Backend {
             }
             return sum / (2.0 * a.rows());
         }
-        ReferenceTensor logits = t(z);
+        HeapTensor logits = t(z);
         for (int i = 0; i < act.size(); i++) {
             double zi = logits.get(i);
             // -[y log a + (1-y) log(1-a)] with a = sigmoid(z) equals softplus(z) - y z.
@@ -189,9 +190,9 @@ public final class ReferenceBackend extends Backend {
 
     @Override
     protected void lossGradientKernel(Loss loss, Tensor a, Tensor y, Tensor dz) {
-        ReferenceTensor act = t(a);
-        ReferenceTensor target = t(y);
-        ReferenceTensor out = t(dz);
+        HeapTensor act = t(a);
+        HeapTensor target = t(y);
+        HeapTensor out = t(dz);
         double batch = a.rows();
         for (int i = 0; i < act.size(); i++) {
             double ai = act.get(i);
@@ -202,7 +203,7 @@ public final class ReferenceBackend extends Backend {
 
     @Override
     protected void rowArgmaxKernel(Tensor x, int[] out) {
-        ReferenceTensor in = t(x);
+        HeapTensor in = t(x);
         int n = x.cols();
         for (int i = 0; i < x.rows(); i++) {
             int best = 0;

@@ -1,0 +1,70 @@
+package dev.nabla.backend.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The float32 epilogues fused into the GEMM tiles of the dense layers. Each is a reusable object
+ * whose operands are set before the GEMM, so a training step allocates nothing.
+ */
+final class FloatEpilogues {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private FloatEpilogues() {
+    }
+
+    /**
+     * Forward: the tile of C holds X W^T; adds the bias and writes sigmoid of the sum to {@code a}.
+     * When {@code a} is not C itself, C keeps the pre-activation z (the output layer's logits).
+     */
+    static final class BiasSigmoid implements FloatEpilogue {
+        float[] bias;
+        float[] a;
+
+        BiasSigmoid set(float[] bias, float[] a) {
+            this.bias = bias;
+            this.a = a;
+            return this;
+        }
+
+        @Override
+        public void apply(float[] c, int ldc, int row, int col, int rows, int cols) {
+            boolean keepZ = a != c;
+            for (int r = row; r < row + rows; r++) {
+                int o = r * ldc;
+                int j = col;
+                for (; j <= col + cols - L; j += L) {
+                    FloatVector z = FloatVector.fromArray(S, c, o + j).add(FloatVector.fromArray(S, bias, j));
+                    if (keepZ) {
+                        z.intoArray(c, o + j);
+                    }
+                    FloatKernels.sigmoid(z).intoArray(a, o + j);
+                }
+                for (; j < col + cols; j++) {
+                    float z = c[o + j] + bias[j];
+                    c[o + j] = z;
+                    a[o + j] = FloatKernels.sigmoid(z);
+                }
+            }
+        }
+    }
+
+    /** Backward: the tile of C holds delta W; multiplies it by aPrev (1 - aPrev), the sigmoid derivative. */
+    static final class SigmoidDerivative implements FloatEpilogue {
+        float[] aPrev;
+
+        SigmoidDerivative set(float[] aPrev) {
+            this.aPrev = aPrev;
+            return this;
+        }
+
+        @Override
+        public void apply(float[] c, int ldc, int row, int col, int rows, int cols) {
+            for (int r = row; r < row + rows; r++) {
+                int o = r * ldc;
+                FloatKernels.sigmoidBackward(c, aPrev, c, o + col, o + col + cols);
+            }
+        }
+    }
+}
