@@ -328,7 +328,7 @@ final class Sgemm {
                         bp[dst + j] = 0f;
                     }
                 }
-            } else if (cols == NR) {
+            } else if (cols == NR && NR % 8 == 0) {
                 // op(B)[p, j] = B[j, p]: eight rows of B are read side by side so each k writes eight
                 // adjacent floats (measured ~15% faster than one row at a time).
                 for (int j = 0; j < NR; j += 8) {
