@@ -18,8 +18,12 @@ import java.util.Set;
  * calling thread does it alone, since waking a worker costs more than the work.
  */
 public final class CpuBackend extends Backend {
-    /** Element-wise ops on fewer elements than this run on the calling thread. Measured: TODO. */
-    static final int PARALLEL_ELEMENTS = 1 << 16;
+    /**
+     * Element-wise ops on fewer elements than this run on the calling thread. Measured on the 2-core
+     * dev machine (float32 SGD update, Gelem/s, 1 vs 2 threads): 4K elements 15.6 vs 4.0, 16K 8.1 vs
+     * 10.9, 256K 6.6 vs 15.3.
+     */
+    static final int PARALLEL_ELEMENTS = 1 << 14;
 
     private static final Set<DType> DTYPES = EnumSet.allOf(DType.class);
 
