@@ -93,4 +93,28 @@ class CliTest {
         assertTrue(r.err().contains("diverged") && r.err().contains("epoch") && r.err().contains("batch")
                 && r.err().contains("smaller learning rate"), r.err());
     }
+
+    @Test
+    void gradcheckPassesAcrossReferenceCpuAndNd4jInBothDtypes() {
+        for (String dtype : new String[] {"float64", "float32"}) {
+            Run r = run("gradcheck", "--backends", "reference,cpu,nd4j", "--dtype", dtype, "--layers", "9,17,5");
+            assertEquals(0, r.code(), r.out() + r.err());
+            assertTrue(r.out().contains("layers.1.bias") && r.out().contains("PASS"), r.out());
+            assertFalse(r.out().contains("FAIL"), r.out());
+        }
+    }
+
+    @Test
+    void gradcheckNamesAnUnknownBackend() {
+        Run r = run("gradcheck", "--backends", "reference,gpu");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("unknown backend 'gpu'"), r.err());
+    }
+
+    @Test
+    void backendsExplainsWhyCudaIsUnavailable() {
+        Run r = run("backends");
+        assertTrue(r.out().contains("nd4j-cuda") && r.out().contains("unavailable") && r.out().contains("-Pcuda"), r.out());
+        assertTrue(r.out().contains("nd4j ") && r.out().contains("cpu"), r.out());
+    }
 }

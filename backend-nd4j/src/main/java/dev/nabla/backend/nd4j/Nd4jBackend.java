@@ -1,0 +1,284 @@
+package dev.nabla.backend.nd4j;
+
+import dev.nabla.tensor.Backend;
+import dev.nabla.tensor.DType;
+import dev.nabla.tensor.Loss;
+import dev.nabla.tensor.Tensor;
+import org.nd4j.linalg.api.blas.Level1;
+import org.nd4j.linalg.api.blas.Level3;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
+import org.nd4j.linalg.api.ops.impl.transforms.same.Abs;
+import org.nd4j.linalg.api.ops.impl.transforms.same.TimesOneMinus;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Log1p;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+
+/**
+ * Nabla's tensor API on ND4J. Every operation writes into the caller's output array through
+ * in-place ND4J calls: GEMM through ND4J's BLAS wrapper into the given target, the bias added by a
+ * broadcast op writing into its output, the sigmoid derivative taken from the saved activations
+ * (a * (1 - a), never recomputed from z), axpy through BLAS level 1. A few operations need a
+ * temporary of an output's shape; those are allocated once per shape and reused, so a warmed-up
+ * training step allocates no ND4J arrays.
+ *
+ * <p>Closing the backend closes every tensor it created that is still open, freeing their
+ * off-heap memory immediately.
+ */
+public final class Nd4jBackend extends Backend {
+    private static final Set<DType> DTYPES = EnumSet.allOf(DType.class);
+
+    private final String description;
+    /** Live tensors, so close() can free them; weak, so forgotten tensors can still be collected. */
+    private final Set<Nd4jTensor> live = Collections.newSetFromMap(new WeakHashMap<>());
+    private final Map<String, INDArray> scratch = new HashMap<>();
+    private double[] hostScratch = new double[0];
+
+    Nd4jBackend(String id, String description) {
+        super(id);
+        this.description = description;
+    }
+
+    @Override
+    public Set<DType> dtypes() {
+        return DTYPES;
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    protected void release() {
+        for (Nd4jTensor t : live.toArray(new Nd4jTensor[0])) {
+            t.close();
+        }
+        live.clear();
+        for (INDArray a : scratch.values()) {
+            if (a.closeable()) {
+                a.close();
+            }
+        }
+        scratch.clear();
+    }
+
+    void forget(Nd4jTensor t) {
+        live.remove(t);
+    }
+
+    @Override
+    protected Tensor allocate(DType dtype, int rows, int cols) {
+        INDArray array;
+        try {
+            array = Nd4j.create(dataType(dtype), new long[] {rows, cols}, 'c');
+        } catch (OutOfMemoryError e) {
+            throw OffHeapMemory.exhausted(dtype, rows, cols, e);
+        } catch (RuntimeException e) {
+            if (OffHeapMemory.isAllocationFailure(e)) {
+                throw OffHeapMemory.exhausted(dtype, rows, cols, e);
+            }
+            throw e;
+        }
+        Nd4jTensor t = new Nd4jTensor(this, dtype, rows, cols, array);
+        live.add(t);
+        return t;
+    }
+
+    private static DataType dataType(DType dtype) {
+        return dtype == DType.FLOAT32 ? DataType.FLOAT : DataType.DOUBLE;
+    }
+
+    private static Nd4jTensor t(Tensor t) {
+        return (Nd4jTensor) t;
+    }
+
+    private static INDArray a(Tensor t) {
+        return ((Nd4jTensor) t).array;
+    }
+
+    /** A reusable temporary with the shape and dtype of {@code like}. */
+    private INDArray scratchLike(Tensor like) {
+        String key = like.dtype() + ":" + like.rows() + "x" + like.cols();
+        INDArray s = scratch.get(key);
+        if (s == null) {
+            s = Nd4j.create(dataType(like.dtype()), new long[] {like.rows(), like.cols()}, 'c');
+            scratch.put(key, s);
+        }
+        return s;
+    }
+
+    private static Level1 level1() {
+        return Nd4j.getBlasWrapper().level1();
+    }
+
+    private static Level3 level3() {
+        return Nd4j.getBlasWrapper().level3();
+    }
+
+    // ------------------------------------------------------------------ host copies
+
+    @Override
+    protected void copyFromHostKernel(float[] src, int srcOffset, Tensor dst) {
+        Nd4jTensor out = t(dst);
+        if (out.floats != null) {
+            out.floats.put(src, srcOffset, out.size());
+        } else {
+            for (int i = 0; i < out.size(); i++) {
+                out.doubles.put(i, src[srcOffset + i]);
+            }
+        }
+    }
+
+    @Override
+    protected void copyFromHostKernel(double[] src, int srcOffset, Tensor dst) {
+        Nd4jTensor out = t(dst);
+        if (out.doubles != null) {
+            out.doubles.put(src, srcOffset, out.size());
+        } else {
+            for (int i = 0; i < out.size(); i++) {
+                out.floats.put(i, (float) src[srcOffset + i]);
+            }
+        }
+    }
+
+    @Override
+    protected void copyToHostKernel(Tensor src, float[] dst, int dstOffset) {
+        Nd4jTensor in = t(src);
+        if (in.floats != null) {
+            in.floats.get(dst, dstOffset, in.size());
+        } else {
+            for (int i = 0; i < in.size(); i++) {
+                dst[dstOffset + i] = (float) in.doubles.get(i);
+            }
+        }
+    }
+
+    @Override
+    protected void copyToHostKernel(Tensor src, double[] dst, int dstOffset) {
+        Nd4jTensor in = t(src);
+        if (in.doubles != null) {
+            in.doubles.get(dst, dstOffset, in.size());
+        } else {
+            for (int i = 0; i < in.size(); i++) {
+                dst[dstOffset + i] = in.floats.get(i);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ primitives
+
+    @Override
+    protected void gemmKernel(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
+        level3().gemm(a(a), a(b), a(c), transA, transB, alpha, beta);
+    }
+
+    @Override
+    protected void addRowVectorKernel(Tensor x, Tensor row, Tensor out) {
+        Nd4j.getExecutioner().exec(new BroadcastAddOp(a(x), a(row).reshape(row.cols()), a(out), 1));
+    }
+
+    @Override
+    protected void sigmoidKernel(Tensor x, Tensor out) {
+        Nd4j.getExecutioner().exec(new Sigmoid(a(x), a(out)));
+    }
+
+    @Override
+    protected void sigmoidBackwardKernel(Tensor g, Tensor a, Tensor out) {
+        // out = g * a (1 - a): the derivative from the saved activation, in a temporary when out
+        // aliases g (TimesOneMinus writes out before g is read).
+        INDArray derivative = out == g ? scratchLike(out) : a(out);
+        Nd4j.getExecutioner().exec(new TimesOneMinus(a(a), derivative));
+        Nd4j.getExecutioner().exec(new MulOp(derivative, a(g), a(out)));
+    }
+
+    @Override
+    protected void columnSumsKernel(Tensor x, Tensor out) {
+        a(x).sum(a(out).reshape(out.cols()), 0);
+    }
+
+    @Override
+    protected void axpyKernel(double alpha, Tensor x, Tensor y) {
+        level1().axpy(x.size(), alpha, a(x), a(y));
+    }
+
+    @Override
+    protected void scaleKernel(double alpha, Tensor x) {
+        a(x).muli(alpha);
+    }
+
+    @Override
+    protected double lossKernel(Loss loss, Tensor z, Tensor a, Tensor y) {
+        if (loss == Loss.MSE) {
+            double d = a(a).squaredDistance(a(y));
+            return d / (2.0 * a.rows());
+        }
+        // softplus(z) - y z, summed, as log1p(exp(-|z|)) + (z + |z|) / 2 - y z: no exp of a large z.
+        INDArray logits = a(z);
+        INDArray tmp = scratchLike(z);
+        Nd4j.getExecutioner().exec(new Abs(logits, tmp));
+        double sumAbs = tmp.sumNumber().doubleValue();
+        tmp.muli(-1);
+        Nd4j.getExecutioner().exec(new Exp(tmp, tmp));
+        Nd4j.getExecutioner().exec(new Log1p(tmp, tmp));
+        double sumLog1p = tmp.sumNumber().doubleValue();
+        double sumZ = logits.sumNumber().doubleValue();
+        double dotYZ = level1().dot(z.size(), 1.0, a(y), logits);
+        return (sumLog1p + 0.5 * (sumZ + sumAbs) - dotYZ) / a.rows();
+    }
+
+    @Override
+    protected void lossGradientKernel(Loss loss, Tensor a, Tensor y, Tensor dz) {
+        double invBatch = 1.0 / a.rows();
+        if (loss == Loss.MSE) {
+            // dz = (a - y) * a (1 - a) / B; the derivative goes to a temporary when dz aliases a.
+            INDArray derivative = scratchLike(a);
+            Nd4j.getExecutioner().exec(new TimesOneMinus(a(a), derivative));
+            Nd4j.getExecutioner().exec(new SubOp(a(a), a(y), a(dz)));
+            Nd4j.getExecutioner().exec(new MulOp(a(dz), derivative, a(dz)));
+        } else {
+            Nd4j.getExecutioner().exec(new SubOp(a(a), a(y), a(dz)));
+        }
+        a(dz).muli(invBatch);
+    }
+
+    @Override
+    protected void rowArgmaxKernel(Tensor x, int[] out) {
+        // The result is wanted on the host anyway: copy once and scan there.
+        if (hostScratch.length < x.size()) {
+            hostScratch = new double[x.size()];
+        }
+        copyToHostKernel(x, hostScratch, 0);
+        int n = x.cols();
+        for (int r = 0; r < x.rows(); r++) {
+            int best = 0;
+            for (int j = 1; j < n; j++) {
+                if (hostScratch[r * n + j] > hostScratch[r * n + best]) {
+                    best = j;
+                }
+            }
+            out[r] = best;
+        }
+    }
+
+    // ------------------------------------------------------------------ composites
+
+    @Override
+    protected void denseBackwardKernel(Tensor dz, Tensor w, Tensor aPrev, Tensor dzPrev) {
+        gemmKernel(false, false, 1.0, dz, w, 0.0, dzPrev);
+        INDArray derivative = scratchLike(aPrev);
+        Nd4j.getExecutioner().exec(new TimesOneMinus(a(aPrev), derivative));
+        Nd4j.getExecutioner().exec(new MulOp(a(dzPrev), derivative, a(dzPrev)));
+    }
+}
