@@ -22,8 +22,10 @@ final class CudaProbe {
     static Availability check() {
         Class<?> cudart;
         try {
-            cudart = Class.forName("org.bytedeco.cuda.global.cudart");
-        } catch (ClassNotFoundException e) {
+            // Not initialized here: its static initializer loads the native CUDA runtime, which
+            // fails (UnsatisfiedLinkError) on a machine without the NVIDIA driver.
+            cudart = Class.forName("org.bytedeco.cuda.global.cudart", false, CudaProbe.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError e) {
             return Availability.unavailable("the CUDA runtime presets (org.bytedeco:cuda) are not on the class path");
         }
         try {
@@ -43,8 +45,8 @@ final class CudaProbe {
             }
             return Availability.available();
         } catch (Throwable t) {
-            return Availability.unavailable("the CUDA runtime could not be loaded (no driver or no CUDA 11.6 "
-                    + "libraries?): " + Nd4jRuntime.describe(t));
+            return Availability.unavailable("the CUDA runtime could not be loaded (no NVIDIA driver, or no CUDA "
+                    + "11.6 libraries): " + Nd4jRuntime.describe(t));
         }
     }
 

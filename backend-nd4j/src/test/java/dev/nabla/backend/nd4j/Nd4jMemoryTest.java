@@ -60,6 +60,39 @@ class Nd4jMemoryTest {
         }
     }
 
+    /**
+     * The long soak behind benchmarks/RESULTS.md: {@code mvn -pl api,backend-cpu,backend-nd4j verify
+     * -Dnabla.soak.steps=100000} trains a 784-256-10 network (batch 128, float32, momentum) for that
+     * many steps and prints the resident memory every tenth of the way; it fails if the last nine
+     * tenths grew by more than 16 MiB. Skipped unless the property is set.
+     */
+    @Test
+    void longSoak() {
+        String steps = System.getProperty("nabla.soak.steps");
+        org.junit.jupiter.api.Assumptions.assumeTrue(steps != null && !steps.isBlank(), "set -Dnabla.soak.steps to run");
+        long total = Long.parseLong(steps.trim());
+        Dataset data = SyntheticTeacher.generate(5, 1280, 784, 32, 10);
+        // 1280 rows in batches of 128: 10 steps an epoch; each tenth of the run is total / 100 epochs.
+        int epochs = (int) Math.max(1, total / 100);
+        try (Backend backend = Backends.create(Nd4jProvider.ID);
+             Network net = new Network(backend, DType.FLOAT32, Parameters.xavierUniform(6, 784, 256, 10));
+             Sgd sgd = new Sgd(0.1, 0.9)) {
+            long[] resident = new long[11];
+            long start = System.nanoTime();
+            for (int tenth = 0; tenth <= 10; tenth++) {
+                if (tenth > 0) {
+                    new Trainer(new TrainingConfig(Loss.MSE, 128, epochs * tenth, true, 3))
+                            .fit(net, sgd, data, epochs * (tenth - 1), TrainingListener.NONE);
+                }
+                resident[tenth] = settledBytes();
+                System.out.printf("soak: %,9d steps  resident %4d MiB  %6.1f s%n", 10L * epochs * tenth,
+                        resident[tenth] >> 20, (System.nanoTime() - start) / 1e9);
+            }
+            assertTrue(resident[10] - resident[1] <= 16L << 20, "resident memory grew by "
+                    + ((resident[10] - resident[1]) >> 20) + " MiB over the last nine tenths");
+        }
+    }
+
     @Test
     void closingTheBackendFreesItsTensors() {
         Backend backend = Backends.create(Nd4jProvider.ID);
