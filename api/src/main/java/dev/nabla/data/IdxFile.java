@@ -46,6 +46,39 @@ public final class IdxFile {
         return data;
     }
 
+    /** An unsigned-byte IDX array with the given dimensions (checked against the data length). */
+    public static IdxFile of(int[] dims, byte[] data) {
+        long n = 1;
+        for (int d : dims) {
+            if (d <= 0) {
+                throw new IllegalArgumentException("IDX dimensions must be positive: " + Arrays.toString(dims));
+            }
+            n *= d;
+        }
+        if (dims.length < 1 || dims.length > MAX_DIMENSIONS || n != data.length) {
+            throw new IllegalArgumentException("IDX dimensions " + Arrays.toString(dims) + " do not match "
+                    + data.length + " bytes");
+        }
+        return new IdxFile(dims.clone(), data);
+    }
+
+    /** Writes this array atomically to {@code file}, gzip-compressed when {@code gzip}. */
+    public void write(Path file, boolean gzip) throws IOException {
+        dev.nabla.io.AtomicFiles.write(file, raw -> {
+            java.io.OutputStream out = gzip ? new java.util.zip.GZIPOutputStream(raw, 1 << 16) : raw;
+            java.io.DataOutputStream d = new java.io.DataOutputStream(out);
+            d.writeInt(TYPE_UBYTE << 8 | dims.length);
+            for (int dim : dims) {
+                d.writeInt(dim);
+            }
+            d.write(data);
+            d.flush();
+            if (gzip) {
+                ((java.util.zip.GZIPOutputStream) out).finish();
+            }
+        });
+    }
+
     /** Reads and validates an IDX file; gzip is recognised by its magic bytes, not its name. */
     public static IdxFile read(Path file) throws IOException {
         long size = Files.size(file);
