@@ -2,6 +2,7 @@ package dev.nabla.cli;
 
 import dev.nabla.data.CsvFormat;
 import dev.nabla.data.CsvLoader;
+import dev.nabla.data.DataFormatException;
 import dev.nabla.data.DataSource;
 import dev.nabla.data.Dataset;
 import dev.nabla.data.Features;
@@ -81,7 +82,15 @@ final class DataOptions {
     /** Loads a labelled CSV or IDX source (not synthetic) for a network with {@code outputs} outputs. */
     Dataset load(DataSource source, IdxLoader.Split defaultSplit, int outputs) throws IOException {
         if (source instanceof DataSource.Csv) {
-            return CsvLoader.load(((DataSource.Csv) source).file(), csvFormat(outputs, true));
+            try {
+                return CsvLoader.load(((DataSource.Csv) source).file(), csvFormat(outputs, true));
+            } catch (DataFormatException e) {
+                if (targets == null && labelColumn == null && e.getMessage().contains("--targets")) {
+                    throw new DataFormatException(e.getMessage() + " (--targets defaults to the network's " + outputs
+                            + " outputs: give --layers to match the data, or --targets K / --label-col C)");
+                }
+                throw e;
+            }
         }
         if (source instanceof DataSource.Idx) {
             DataSource.Idx idx = (DataSource.Idx) source;
