@@ -323,6 +323,29 @@ class SafeTensorsTest {
         assertTrue(rejected(badUtf8).contains("not UTF-8"));
     }
 
+    /** Files written by Python (json + struct, see the fuzz seed corpus) load with the values written. */
+    @Test
+    void filesWrittenByAnotherImplementationLoad() throws IOException {
+        String base = "/dev/nabla/fuzz/ParserFuzzTestInputs/safetensors/";
+        for (String name : new String[] {"model-f32.safetensors", "model-f64.safetensors", "no-metadata.safetensors"}) {
+            byte[] bytes;
+            try (var in = SafeTensorsTest.class.getResourceAsStream(base + name)) {
+                bytes = in.readAllBytes();
+            }
+            ModelFile.Model m = ModelFile.parse(bytes, name);
+            assertArrayEquals(new int[] {2, 3, 1}, m.parameters().sizes());
+            assertEquals((float) -0.2, (float) m.parameters().weight(0)[1], name);
+            assertEquals(0.25, m.parameters().bias(1)[0], name);
+        }
+        byte[] ck;
+        try (var in = SafeTensorsTest.class.getResourceAsStream(base + "checkpoint.safetensors")) {
+            ck = in.readAllBytes();
+        }
+        Checkpoint c = Checkpoint.parse(ck, "checkpoint");
+        assertEquals(3, c.epochsDone());
+        assertEquals((float) 0.01, (float) c.velocities().weight(0)[0]);
+    }
+
     @Test
     void modelFilesOnDiskOverTheLimitAreNotRead() throws IOException {
         Path p = dir.resolve("missing.safetensors");

@@ -163,9 +163,11 @@ final class TrainCommand implements Callable<Integer> {
         TrainingConfig config = new TrainingConfig(loss, batch, epochs, !noShuffle, seed);
         Sgd sgd = new Sgd(learningRate, momentum);
 
+        long loadStart = System.nanoTime();
         Dataset all = source instanceof DataSource.Synthetic
                 ? SyntheticTeacher.generate(seed, positiveSamples(), teacherSizes(layers))
                 : dataOptions.load(source, IdxLoader.Split.TRAIN, layers[layers.length - 1]);
+        double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
         checkFits(all, layers, "--data " + data);
         Dataset train = all;
         Dataset validation = null;
@@ -197,7 +199,7 @@ final class TrainCommand implements Callable<Integer> {
             if (checkpoint != null && checkpoint.velocities() != null) {
                 sgd.setVelocities(net, checkpoint.velocities());
             }
-            printHeader(layers, backend, source, train, validationText, checkpoint, start);
+            printHeader(layers, backend, source, train, loadSeconds, validationText, checkpoint, start);
             Trainer trainer = new Trainer(config);
             CheckpointDirectory checkpoints = checkpointDir == null ? null
                     : new CheckpointDirectory(checkpointDir, CHECKPOINTS_KEPT);
@@ -215,7 +217,7 @@ final class TrainCommand implements Callable<Integer> {
                     out.flush();
                     return Nabla.EXIT_TRAINING_FAILED;
                 }
-                if (firstEpoch >= epochs) {
+                if (checkpoint != null && firstEpoch >= epochs) {
                     out.printf(Locale.ROOT, "the checkpoint already has %d epochs (--epochs %d): nothing to train%n",
                             firstEpoch, epochs);
                 }
@@ -315,16 +317,17 @@ final class TrainCommand implements Callable<Integer> {
         }
     }
 
-    private void printHeader(int[] layers, Backend backend, DataSource source, Dataset train, String validationText,
-                             Checkpoint checkpoint, ModelFile.Model start) {
+    private void printHeader(int[] layers, Backend backend, DataSource source, Dataset train, double loadSeconds,
+                             String validationText, Checkpoint checkpoint, ModelFile.Model start) {
         out.printf(Locale.ROOT, "training %s on %s (%s), %s loss, lr %s, momentum %s, batch %d, %d epochs%n",
                 LayerSizes.format(layers), backend.description(), dtype, loss, learningRate, momentum, batch, epochs);
         if (source instanceof DataSource.Synthetic) {
             out.printf(Locale.ROOT, "data: %d rows labelled by a synthetic teacher network %s%n",
                     train.rows(), LayerSizes.format(teacherSizes(layers)));
         } else {
-            out.printf(Locale.ROOT, "data: %s: %d rows, %d inputs, %d targets%n",
-                    DataOptions.describe(source, IdxLoader.Split.TRAIN), train.rows(), train.inputs(), train.outputs());
+            out.printf(Locale.ROOT, "data: %s: %d rows, %d inputs, %d targets (read in %.1f s)%n",
+                    DataOptions.describe(source, IdxLoader.Split.TRAIN), train.rows(), train.inputs(), train.outputs(),
+                    loadSeconds);
         }
         if (validationText != null) {
             out.println("validation: " + validationText);

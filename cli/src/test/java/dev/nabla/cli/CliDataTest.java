@@ -61,7 +61,7 @@ class CliDataTest {
                 "--label-col", "label", "--layers", "4,8,3", "--loss", "bce", "--epochs", "15", "--val-fraction", "0.25",
                 "--model-out", p("m.safetensors"), "--log-json", p("log.jsonl"));
         assertEquals(0, t.code(), t.out() + t.err());
-        assertTrue(t.out().contains("data: " + p("train.csv") + ": 450 rows, 4 inputs, 3 targets"), t.out());
+        assertTrue(t.out().contains("data: " + p("train.csv") + ": 450 rows, 4 inputs, 3 targets (read in "), t.out());
         assertTrue(t.out().contains("validation: 150 rows held out"), t.out());
         assertTrue(t.out().contains("model saved to " + p("m.safetensors")), t.out());
         List<String> log = Files.readAllLines(dir.resolve("log.jsonl"));
