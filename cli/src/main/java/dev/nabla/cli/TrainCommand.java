@@ -131,8 +131,8 @@ final class TrainCommand implements Callable<Integer> {
     boolean resume;
 
     @Option(names = "--log-json", paramLabel = "FILE",
-            description = "Append one JSON object per epoch to FILE (epoch, loss, val_loss, val_accuracy, "
-                    + "samples_per_s, seconds).")
+            description = "Write one JSON object per epoch and line to FILE (epoch, loss, val_loss, val_accuracy, "
+                    + "samples_per_s, seconds); a resumed run appends.")
     Path logJson;
 
     @Option(names = "--verbose", description = "Print stack traces on failure.")

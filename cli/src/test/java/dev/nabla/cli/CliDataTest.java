@@ -202,6 +202,20 @@ class CliDataTest {
     }
 
     @Test
+    void modelInStartsFromSavedWeightsWithItsLayerSizesAndLoss() {
+        assertEquals(0, run("train", "--backend", "reference", "--samples", "200", "--layers", "8,5,4", "--loss", "bce",
+                "--epochs", "1", "--model-out", p("start.safetensors")).code());
+        CliTest.Run r = run("train", "--backend", "reference", "--samples", "200", "--epochs", "1", "--model-in",
+                p("start.safetensors"));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("training 8-5-4 on ") && r.out().contains("bce loss, lr 0.1"), r.out());
+        assertTrue(r.out().contains("starting from the weights of " + p("start.safetensors")), r.out());
+        CliTest.Run wrong = run("train", "--backend", "reference", "--layers", "8,6,4", "--model-in", p("start.safetensors"));
+        assertEquals(2, wrong.code());
+        assertTrue(wrong.err().contains("--layers 8,6,4 differs from the model's 8-5-4"), wrong.err());
+    }
+
+    @Test
     void plainProgressLinesWhenNotATerminal() {
         java.io.StringWriter s = new java.io.StringWriter();
         EpochProgress progress = new EpochProgress(null, new java.io.PrintWriter(s), 0, 3, 100, 30);
