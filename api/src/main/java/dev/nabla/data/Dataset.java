@@ -72,6 +72,25 @@ public final class Dataset {
         return new Dataset(to - from, inputs, outputs, x, y);
     }
 
+    /** Whether every target row is one-hot (one 1, the rest 0): then accuracy (argmax) is meaningful. */
+    public boolean isOneHot() {
+        for (int r = 0; r < rows; r++) {
+            int ones = 0;
+            for (int o = r * outputs, end = o + outputs; o < end; o++) {
+                float t = targets[o];
+                if (t == 1f) {
+                    ones++;
+                } else if (t != 0f) {
+                    return false;
+                }
+            }
+            if (ones != 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public String toString() {
         return "Dataset[" + rows + " rows, " + inputs + " -> " + outputs + "]";

@@ -145,6 +145,17 @@ public final class Network implements AutoCloseable {
         return ws.activations[lastLayer];
     }
 
+    /**
+     * The output activations [B, outputs] of the latest forward pass ({@link #forward}, {@link #loss}
+     * or {@link #computeGradients}): a buffer the next pass with that batch size overwrites.
+     */
+    public Tensor lastOutput() {
+        if (last == null) {
+            throw new IllegalStateException("no forward pass yet");
+        }
+        return last.activations[layers() - 1];
+    }
+
     /** The mean loss of the network on the mini-batch (x, y), without gradients. */
     public double loss(Tensor x, Tensor y, Loss loss) {
         Tensor out = forward(x);

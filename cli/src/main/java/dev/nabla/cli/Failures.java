@@ -8,7 +8,7 @@ final class Failures {
     }
 
     static int exitCode(Throwable e) {
-        if (e instanceof TrainingDivergedException) {
+        if (e instanceof TrainingDivergedException || e instanceof TrainingFailedException) {
             return Nabla.EXIT_TRAINING_FAILED;
         }
         if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
@@ -25,6 +25,12 @@ final class Failures {
         }
         if (e instanceof java.nio.file.NoSuchFileException) {
             return "no such file: " + m;
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied: " + m;
+        }
+        if (e instanceof OutOfMemoryError) {
+            return "out of memory (" + m + "): give the JVM more heap, e.g. NABLA_JAVA_OPTS=-Xmx8g ./nabla ...";
         }
         return m;
     }

@@ -9,8 +9,6 @@ import org.nd4j.linalg.api.blas.Level3;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.SubOp;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Abs;
 import org.nd4j.linalg.api.ops.impl.transforms.same.TimesOneMinus;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
@@ -43,6 +41,7 @@ public final class Nd4jBackend extends Backend {
     /** Live tensors, so close() can free them; weak, so forgotten tensors can still be collected. */
     private final Set<Nd4jTensor> live = Collections.newSetFromMap(new WeakHashMap<>());
     private final Map<String, INDArray> scratch = new HashMap<>();
+    private final Map<String, Nd4jTensor> scratchTensors = new HashMap<>();
     private double[] hostScratch = new double[0];
 
     Nd4jBackend(String id, String description) {
@@ -72,6 +71,7 @@ public final class Nd4jBackend extends Backend {
             }
         }
         scratch.clear();
+        scratchTensors.clear();
     }
 
     void forget(Nd4jTensor t) {
@@ -106,6 +106,17 @@ public final class Nd4jBackend extends Backend {
 
     private static INDArray a(Tensor t) {
         return ((Nd4jTensor) t).array;
+    }
+
+    /** {@link #scratchLike} wrapped as a tensor of this backend (not tracked: the backend frees it). */
+    private Nd4jTensor scratchTensor(Tensor like) {
+        String key = "tensor:" + like.dtype() + ":" + like.rows() + "x" + like.cols();
+        Nd4jTensor t = scratchTensors.get(key);
+        if (t == null) {
+            t = new Nd4jTensor(this, like.dtype(), like.rows(), like.cols(), scratchLike(like));
+            scratchTensors.put(key, t);
+        }
+        return t;
     }
 
     /** A reusable temporary with the shape and dtype of {@code like}. */
@@ -200,7 +211,7 @@ public final class Nd4jBackend extends Backend {
         // aliases g (TimesOneMinus writes out before g is read).
         INDArray derivative = out == g ? scratchLike(out) : a(out);
         Nd4j.getExecutioner().exec(new TimesOneMinus(a(a), derivative));
-        Nd4j.getExecutioner().exec(new MulOp(derivative, a(g), a(out)));
+        Nd4j.getExecutioner().exec(new PairwiseMultiply(derivative, a(g), a(out)));
     }
 
     @Override
@@ -221,7 +232,10 @@ public final class Nd4jBackend extends Backend {
     @Override
     protected double lossKernel(Loss loss, Tensor z, Tensor a, Tensor y) {
         if (loss == Loss.MSE) {
-            double d = a(a).squaredDistance(a(y));
+            // |a - y|^2 through BLAS (INDArray.squaredDistance leaked native memory in the soak test).
+            Nd4jTensor diff = scratchTensor(a);
+            difference(a, y, diff);
+            double d = level1().dot(a.size(), 1.0, diff.array, diff.array);
             return d / (2.0 * a.rows());
         }
         // softplus(z) - y z, summed, as log1p(exp(-|z|)) + (z + |z|) / 2 - y z: no exp of a large z.
@@ -245,12 +259,23 @@ public final class Nd4jBackend extends Backend {
             // dz = (a - y) * a (1 - a) / B; the derivative goes to a temporary when dz aliases a.
             INDArray derivative = scratchLike(a);
             Nd4j.getExecutioner().exec(new TimesOneMinus(a(a), derivative));
-            Nd4j.getExecutioner().exec(new SubOp(a(a), a(y), a(dz)));
-            Nd4j.getExecutioner().exec(new MulOp(a(dz), derivative, a(dz)));
+            difference(a, y, dz);
+            Nd4j.getExecutioner().exec(new PairwiseMultiply(a(dz), derivative, a(dz)));
         } else {
-            Nd4j.getExecutioner().exec(new SubOp(a(a), a(y), a(dz)));
+            difference(a, y, dz);
         }
         a(dz).muli(invBatch);
+    }
+
+    /**
+     * out = a - y through BLAS copy and axpy: ND4J wraps subtraction only as a custom op, whose
+     * native op context leaks a few hundred bytes per call in libnd4j 1.0.0-M2.1.
+     */
+    private static void difference(Tensor a, Tensor y, Tensor out) {
+        if (out != a) {
+            level1().copy(a(a), a(out));
+        }
+        level1().axpy(out.size(), -1.0, a(y), a(out));
     }
 
     @Override
@@ -279,6 +304,6 @@ public final class Nd4jBackend extends Backend {
         gemmKernel(false, false, 1.0, dz, w, 0.0, dzPrev);
         INDArray derivative = scratchLike(aPrev);
         Nd4j.getExecutioner().exec(new TimesOneMinus(a(aPrev), derivative));
-        Nd4j.getExecutioner().exec(new MulOp(a(dzPrev), derivative, a(dzPrev)));
+        Nd4j.getExecutioner().exec(new PairwiseMultiply(a(dzPrev), derivative, a(dzPrev)));
     }
 }

@@ -1,0 +1,106 @@
+package dev.nabla.data;
+
+import java.util.Objects;
+
+/**
+ * How to read a CSV file: the delimiter, whether the first line is a header, and which columns
+ * are targets. Targets are either the last {@code K} columns taken as they are, or one label column
+ * holding a class index in {@code 0 .. classes-1} that becomes a one-hot row. Every other column
+ * is an input.
+ */
+public final class CsvFormat {
+    /** Whether the first line names the columns. */
+    public enum Header {
+        /** A first line with no number in it is a header; one with only numbers is data. */
+        AUTO,
+        PRESENT,
+        ABSENT
+    }
+
+    private final char delimiter;
+    private final Header header;
+    private final int targetColumns;
+    private final String labelColumn;
+    private final int classes;
+
+    private CsvFormat(char delimiter, Header header, int targetColumns, String labelColumn, int classes) {
+        if (delimiter == '"' || delimiter == '\n' || delimiter == '\r' || Character.isDigit(delimiter)
+                || delimiter == '.' || delimiter == '-' || delimiter == '+') {
+            throw new IllegalArgumentException("'" + delimiter + "' cannot be a CSV delimiter");
+        }
+        this.delimiter = delimiter;
+        this.header = Objects.requireNonNull(header, "header");
+        this.targetColumns = targetColumns;
+        this.labelColumn = labelColumn;
+        this.classes = classes;
+    }
+
+    /** Comma-delimited, header detected, no target columns (every column is an input). */
+    public static CsvFormat defaults() {
+        return new CsvFormat(',', Header.AUTO, 0, null, 0);
+    }
+
+    public CsvFormat withDelimiter(char d) {
+        return new CsvFormat(d, header, targetColumns, labelColumn, classes);
+    }
+
+    public CsvFormat withHeader(Header h) {
+        return new CsvFormat(delimiter, h, targetColumns, labelColumn, classes);
+    }
+
+    /** The last {@code k} columns are the targets, as they are. */
+    public CsvFormat withTargetColumns(int k) {
+        if (k <= 0) {
+            throw new IllegalArgumentException("--targets must be positive, got " + k);
+        }
+        return new CsvFormat(delimiter, header, k, null, 0);
+    }
+
+    /**
+     * Column {@code column} (a 0-based index, or a name from the header) holds a class index in
+     * {@code 0 .. classes-1}, turned into a one-hot row of {@code classes} targets.
+     */
+    public CsvFormat withLabelColumn(String column, int classes) {
+        Objects.requireNonNull(column, "column");
+        if (column.isBlank()) {
+            throw new IllegalArgumentException("--label-col is empty: give a 0-based column index or a header name");
+        }
+        if (classes < 1) {
+            throw new IllegalArgumentException("--classes must be positive, got " + classes);
+        }
+        return new CsvFormat(delimiter, header, 0, column.trim(), classes);
+    }
+
+    public char delimiter() {
+        return delimiter;
+    }
+
+    public Header header() {
+        return header;
+    }
+
+    /** Number of trailing target columns, 0 when none or when a label column is used. */
+    public int targetColumns() {
+        return targetColumns;
+    }
+
+    /** The label column as given (index or name), or null. */
+    public String labelColumn() {
+        return labelColumn;
+    }
+
+    /** The number of classes of the label column (0 without one). */
+    public int classes() {
+        return classes;
+    }
+
+    /** Whether this format names any targets. */
+    public boolean hasTargets() {
+        return targetColumns > 0 || labelColumn != null;
+    }
+
+    /** The number of target values per row this format produces. */
+    public int outputs() {
+        return labelColumn != null ? classes : targetColumns;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.nabla.data;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Loads an MNIST-style data set from a directory holding the standard IDX file names: images
+ * scaled to [0, 1] (byte / 255) become the inputs, one per pixel; labels become one-hot targets.
+ */
+public final class IdxLoader {
+    /** Which half of an MNIST-style directory. */
+    public enum Split {
+        TRAIN("train"),
+        TEST("t10k");
+
+        private final String prefix;
+
+        Split(String prefix) {
+            this.prefix = prefix;
+        }
+
+        /** Parses {@code train} or {@code test}. */
+        public static Split parse(String text) {
+            switch (text) {
+                case "train":
+                    return TRAIN;
+                case "test":
+                    return TEST;
+                default:
+                    throw new IllegalArgumentException("unknown IDX split '" + text + "': expected train or test");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return this == TRAIN ? "train" : "test";
+        }
+    }
+
+    private static final float[] SCALE = new float[256];
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            SCALE[i] = i / 255f;
+        }
+    }
+
+    private IdxLoader() {
+    }
+
+    /** The images file of {@code split} in {@code dir} ({@code train-images-idx3-ubyte[.gz]} and variants). */
+    public static Path imagesFile(Path dir, Split split) {
+        return find(dir, split, "images", "idx3");
+    }
+
+    /** The labels file of {@code split} in {@code dir}. */
+    public static Path labelsFile(Path dir, Split split) {
+        return find(dir, split, "labels", "idx1");
+    }
+
+    /** Loads {@code split} of the directory; labels must be below {@code classes}. */
+    public static Dataset load(Path dir, Split split, int classes) throws IOException {
+        return load(imagesFile(dir, split), labelsFile(dir, split), classes);
+    }
+
+    /** Loads an images file and a labels file; labels must be below {@code classes}. */
+    public static Dataset load(Path imagesFile, Path labelsFile, int classes) throws IOException {
+        IdxFile labels = IdxFile.read(labelsFile);
+        if (labels.dims().length != 1) {
+            throw new DataFormatException(labelsFile + ": a labels file has 1 dimension, this one has "
+                    + labels.dims().length);
+        }
+        IdxFile images = IdxFile.read(imagesFile);
+        return toDataset(images, imagesFile.toString(), labels, labelsFile.toString(), classes);
+    }
+
+    /** Images [n, d1, d2...] scaled to [0, 1] and labels [n] one-hot over {@code classes}. */
+    public static Dataset toDataset(IdxFile images, String imagesName, IdxFile labels, String labelsName, int classes) {
+        if (classes < 1) {
+            throw new IllegalArgumentException("classes must be positive, got " + classes);
+        }
+        int[] dims = images.dims();
+        if (dims.length < 2) {
+            throw new DataFormatException(imagesName + ": an images file has at least 2 dimensions (count, pixels...),"
+                    + " this one has " + dims.length);
+        }
+        int n = dims[0];
+        int count = labels.dims()[0];
+        if (count != n) {
+            throw new DataFormatException(imagesName + " holds " + n + " images but " + labelsName + " holds " + count
+                    + " labels");
+        }
+        int inputs = images.data().length / n;
+        long targetCount = (long) n * classes;
+        if (targetCount > FloatArrayBuilder.MAX_LENGTH) {
+            throw new DataFormatException(labelsName + ": " + n + " labels x " + classes + " classes is too many targets");
+        }
+        byte[] labelBytes = labels.data();
+        float[] y = new float[(int) targetCount];
+        for (int i = 0; i < n; i++) {
+            int label = labelBytes[i] & 0xff;
+            if (label >= classes) {
+                throw new DataFormatException(labelsName + ": label " + label + " of item " + i + " is outside 0.."
+                        + (classes - 1) + " (the network has " + classes + " outputs)");
+            }
+            y[i * classes + label] = 1f;
+        }
+        byte[] pixels = images.data();
+        float[] x = new float[pixels.length];
+        for (int i = 0; i < pixels.length; i++) {
+            x[i] = SCALE[pixels[i] & 0xff];
+        }
+        return new Dataset(n, inputs, classes, x, y);
+    }
+
+    private static Path find(Path dir, Split split, String kind, String idx) {
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("idx:" + dir + ": no such directory");
+        }
+        List<String> tried = new ArrayList<>();
+        for (String sep : new String[] {"-", "."}) {
+            String base = split.prefix + "-" + kind + sep + idx + "-ubyte";
+            for (String name : new String[] {base, base + ".gz"}) {
+                tried.add(name);
+                Path p = dir.resolve(name);
+                if (Files.isRegularFile(p)) {
+                    return p;
+                }
+            }
+        }
+        throw new IllegalArgumentException("idx:" + dir + ": no " + split + " " + kind + " file (looked for "
+                + String.join(", ", tried) + ")");
+    }
+}

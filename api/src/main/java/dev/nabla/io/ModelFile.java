@@ -1,0 +1,97 @@
+package dev.nabla.io;
+
+import dev.nabla.nn.LayerSizes;
+import dev.nabla.nn.Parameters;
+import dev.nabla.tensor.DType;
+import dev.nabla.tensor.Loss;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A trained network as a safetensors file (DESIGN.md, "Conventions"): tensors
+ * {@code layers.{l}.weight} [out, in] and {@code layers.{l}.bias} [out] in little-endian F32 or
+ * F64, and {@code __metadata__} with {@code format} "nabla", {@code format_version},
+ * {@code kind} "model", {@code layer_sizes}, {@code activation} "sigmoid", {@code loss} and
+ * {@code dtype}. Loading one never runs code: it is validated numbers only.
+ */
+public final class ModelFile {
+    public static final String FORMAT = "nabla";
+    public static final String FORMAT_VERSION = "1";
+
+    /** A loaded model; {@code loss} is null when the file does not say (a foreign file). */
+    public record Model(Parameters parameters, DType dtype, Loss loss, Map<String, String> metadata) {
+    }
+
+    private ModelFile() {
+    }
+
+    /** Writes {@code p} atomically to {@code file}, its values stored in {@code dtype}. */
+    public static void save(Path file, Parameters p, DType dtype, Loss loss) throws IOException {
+        AtomicFiles.write(file, out -> write(out, p, dtype, loss));
+    }
+
+    /** The file's bytes, to a stream. */
+    public static void write(OutputStream out, Parameters p, DType dtype, Loss loss) throws IOException {
+        SafeTensorsWriter.write(out, metadata("model", p, dtype, loss), NetworkTensors.tensors("", p, dtype));
+    }
+
+    static Map<String, String> metadata(String kind, Parameters p, DType dtype, Loss loss) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("format", FORMAT);
+        m.put("format_version", FORMAT_VERSION);
+        m.put("kind", kind);
+        m.put("layer_sizes", sizesText(p.sizes()));
+        m.put("activation", "sigmoid");
+        m.put("loss", loss.toString());
+        m.put("dtype", dtype.toString());
+        return m;
+    }
+
+    /** Reads and validates a model file (a checkpoint loads too: its network part). */
+    public static Model load(Path file) throws IOException {
+        return fromFile(SafeTensorsFile.read(file), List.of(Checkpoint.VELOCITY_PREFIX));
+    }
+
+    /** Validates an in-memory file (tests and fuzzing). */
+    public static Model parse(byte[] bytes, String name) {
+        return fromFile(SafeTensorsFile.parse(bytes, name), List.of(Checkpoint.VELOCITY_PREFIX));
+    }
+
+    static Model fromFile(SafeTensorsFile f, List<String> otherPrefixes) {
+        Map<String, String> meta = f.metadata();
+        String format = meta.get("format");
+        if (format != null && !format.equals(FORMAT)) {
+            throw SafeTensorsFile.bad(f.name(), "__metadata__ format is '" + format + "', not '" + FORMAT + "'");
+        }
+        String version = meta.get("format_version");
+        if (version != null && !version.equals(FORMAT_VERSION)) {
+            throw SafeTensorsFile.bad(f.name(), "format_version " + version + " (this Nabla reads version "
+                    + FORMAT_VERSION + "; a newer Nabla wrote it?)");
+        }
+        String activation = meta.get("activation");
+        if (activation != null && !activation.equals("sigmoid")) {
+            throw SafeTensorsFile.bad(f.name(), "activation '" + activation + "' (Nabla networks are sigmoid)");
+        }
+        NetworkTensors.Read read = NetworkTensors.read(f, "", otherPrefixes);
+        NetworkTensors.checkMetadata(f, meta, "layer_sizes", sizesText(read.parameters().sizes()));
+        NetworkTensors.checkMetadata(f, meta, "dtype", read.dtype().toString());
+        Loss loss = null;
+        if (meta.containsKey("loss")) {
+            try {
+                loss = Loss.parse(meta.get("loss"));
+            } catch (IllegalArgumentException e) {
+                throw SafeTensorsFile.bad(f.name(), "__metadata__ loss: " + e.getMessage());
+            }
+        }
+        return new Model(read.parameters(), read.dtype(), loss, meta);
+    }
+
+    static String sizesText(int[] sizes) {
+        return LayerSizes.format(sizes).replace('-', ',');
+    }
+}

@@ -1,0 +1,286 @@
+package dev.nabla.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A safetensors file read into memory and validated before anything in it is trusted: 8 bytes of
+ * little-endian header length N, N bytes of JSON header, then the data section. The checks: N
+ * within the limit and within the file; the header strict JSON, UTF-8, starting with '{'; every
+ * tensor with a known dtype, a non-negative shape whose byte size matches its
+ * {@code data_offsets}, inside the data section; tensors neither overlapping nor leaving holes,
+ * covering the data section exactly (as the format requires); {@code __metadata__} a map of
+ * strings. Allocation is bounded by the real file size, never by a number the header claims.
+ */
+public final class SafeTensorsFile {
+    /** The largest header accepted (the reference implementation's limit). */
+    public static final long MAX_HEADER_BYTES = 100_000_000L;
+    /** The largest file accepted: one Java byte array. */
+    public static final long MAX_FILE_BYTES = Integer.MAX_VALUE - 8;
+    static final int MAX_RANK = 16;
+    static final int MAX_TENSORS = 100_000;
+
+    /** Bytes per element of every dtype the format defines (so that foreign files validate structurally). */
+    private static final Map<String, Integer> DTYPE_SIZES = Map.ofEntries(
+            Map.entry("BOOL", 1), Map.entry("U8", 1), Map.entry("I8", 1), Map.entry("F8_E5M2", 1),
+            Map.entry("F8_E4M3", 1), Map.entry("I16", 2), Map.entry("U16", 2), Map.entry("F16", 2),
+            Map.entry("BF16", 2), Map.entry("I32", 4), Map.entry("U32", 4), Map.entry("F32", 4),
+            Map.entry("F64", 8), Map.entry("I64", 8), Map.entry("U64", 8));
+
+    /** One tensor's header entry; {@code begin}/{@code end} are relative to the data section. */
+    public record Entry(String name, String dtype, long[] shape, long begin, long end) {
+        public long elements() {
+            long n = 1;
+            for (long d : shape) {
+                n *= d; // validated not to overflow
+            }
+            return n;
+        }
+
+        public String shapeText() {
+            StringBuilder b = new StringBuilder("[");
+            for (int i = 0; i < shape.length; i++) {
+                b.append(i == 0 ? "" : ", ").append(shape[i]);
+            }
+            return b.append(']').toString();
+        }
+    }
+
+    private final String name;
+    private final byte[] bytes;
+    private final int dataStart;
+    private final Map<String, String> metadata;
+    private final Map<String, Entry> entries;
+
+    private SafeTensorsFile(String name, byte[] bytes, int dataStart, Map<String, String> metadata,
+                            Map<String, Entry> entries) {
+        this.name = name;
+        this.bytes = bytes;
+        this.dataStart = dataStart;
+        this.metadata = metadata;
+        this.entries = entries;
+    }
+
+    /** Reads and validates {@code file}. */
+    public static SafeTensorsFile read(Path file) throws IOException {
+        long size = Files.size(file);
+        if (size > MAX_FILE_BYTES) {
+            throw new ModelFormatException(file + ": " + size + " bytes, larger than the " + MAX_FILE_BYTES
+                    + "-byte limit for a model file");
+        }
+        return parse(Files.readAllBytes(file), file.toString());
+    }
+
+    /** Validates a whole file's bytes; {@code name} appears in error messages. */
+    public static SafeTensorsFile parse(byte[] bytes, String name) {
+        if (bytes.length < 8) {
+            throw bad(name, bytes.length + " bytes, too short for a safetensors file (8-byte header length first)");
+        }
+        long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        if (n < 0 || n > MAX_HEADER_BYTES) {
+            throw bad(name, "header length " + Long.toUnsignedString(n) + " exceeds the " + MAX_HEADER_BYTES
+                    + "-byte limit");
+        }
+        if (n > bytes.length - 8L) {
+            throw bad(name, "header length " + n + " runs past the end of the file (" + bytes.length
+                    + " bytes): truncated file or corrupt header");
+        }
+        if (n < 2 || bytes[8] != '{') {
+            throw bad(name, "the header does not start with '{' (not a safetensors file)");
+        }
+        String json;
+        try {
+            json = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes, 8, (int) n)).toString();
+        } catch (CharacterCodingException e) {
+            throw bad(name, "the header is not UTF-8 text");
+        }
+        Object root;
+        try {
+            root = StrictJson.parse(json, 4);
+        } catch (IllegalArgumentException e) {
+            throw bad(name, "malformed JSON header: " + e.getMessage());
+        }
+        if (!(root instanceof Map)) {
+            throw bad(name, "the JSON header is not an object");
+        }
+        int dataStart = 8 + (int) n;
+        long dataLength = bytes.length - (long) dataStart;
+        Map<String, String> metadata = Map.of();
+        List<Entry> list = new ArrayList<>();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> header = (Map<String, Object>) root;
+        if (header.size() > MAX_TENSORS) {
+            throw bad(name, header.size() + " header entries, more than the limit of " + MAX_TENSORS);
+        }
+        for (Map.Entry<String, Object> e : header.entrySet()) {
+            if (e.getKey().equals("__metadata__")) {
+                metadata = metadata(name, e.getValue());
+            } else {
+                list.add(entry(name, e.getKey(), e.getValue(), dataLength));
+            }
+        }
+        list.sort(Comparator.comparingLong(Entry::begin).thenComparingLong(Entry::end));
+        long expected = 0;
+        Entry previous = null;
+        for (Entry t : list) {
+            if (t.begin() < expected) {
+                throw bad(name, "tensor '" + t.name() + "' bytes [" + t.begin() + ", " + t.end() + ") overlap tensor '"
+                        + previous.name() + "' [" + previous.begin() + ", " + previous.end() + ")");
+            }
+            if (t.begin() > expected) {
+                throw bad(name, "data bytes [" + expected + ", " + t.begin() + ") belong to no tensor (a hole before '"
+                        + t.name() + "')");
+            }
+            expected = t.end();
+            previous = t;
+        }
+        if (expected != dataLength) {
+            throw bad(name, "the tensors cover " + expected + " bytes but the data section holds " + dataLength
+                    + " (trailing bytes)");
+        }
+        Map<String, Entry> entries = new LinkedHashMap<>();
+        for (Entry t : list) {
+            entries.put(t.name(), t);
+        }
+        return new SafeTensorsFile(name, bytes, dataStart, metadata, Collections.unmodifiableMap(entries));
+    }
+
+    private static Map<String, String> metadata(String name, Object value) {
+        if (!(value instanceof Map)) {
+            throw bad(name, "__metadata__ is not an object");
+        }
+        Map<String, String> m = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : ((Map<?, ?>) value).entrySet()) {
+            if (!(e.getValue() instanceof String)) {
+                throw bad(name, "__metadata__ value of \"" + e.getKey() + "\" is not a string");
+            }
+            m.put((String) e.getKey(), (String) e.getValue());
+        }
+        return Collections.unmodifiableMap(m);
+    }
+
+    private static Entry entry(String file, String tensor, Object value, long dataLength) {
+        if (!(value instanceof Map)) {
+            throw bad(file, "tensor '" + tensor + "': its header entry is not an object");
+        }
+        Map<?, ?> info = (Map<?, ?>) value;
+        for (Object key : info.keySet()) {
+            if (!key.equals("dtype") && !key.equals("shape") && !key.equals("data_offsets")) {
+                throw bad(file, "tensor '" + tensor + "': unexpected key \"" + key + "\"");
+            }
+        }
+        Object dtype = info.get("dtype");
+        if (!(dtype instanceof String)) {
+            throw bad(file, "tensor '" + tensor + "': dtype missing or not a string");
+        }
+        Integer size = DTYPE_SIZES.get(dtype);
+        if (size == null) {
+            throw bad(file, "tensor '" + tensor + "': unknown dtype '" + dtype + "'");
+        }
+        long[] shape = integers(file, tensor, "shape", info.get("shape"), -1);
+        if (shape.length > MAX_RANK) {
+            throw bad(file, "tensor '" + tensor + "': rank " + shape.length + " exceeds " + MAX_RANK);
+        }
+        long[] offsets = integers(file, tensor, "data_offsets", info.get("data_offsets"), 2);
+        long bytes = size;
+        try {
+            for (long d : shape) {
+                bytes = Math.multiplyExact(bytes, d);
+            }
+        } catch (ArithmeticException e) {
+            throw bad(file, "tensor '" + tensor + "': shape " + java.util.Arrays.toString(shape) + " overflows");
+        }
+        long begin = offsets[0];
+        long end = offsets[1];
+        if (end < begin) {
+            throw bad(file, "tensor '" + tensor + "': data_offsets [" + begin + ", " + end + "] end before they begin");
+        }
+        if (end > dataLength) {
+            throw bad(file, "tensor '" + tensor + "': data_offsets [" + begin + ", " + end
+                    + "] run past the data section (" + dataLength + " bytes)");
+        }
+        if (end - begin != bytes) {
+            throw bad(file, "tensor '" + tensor + "': " + dtype + " " + java.util.Arrays.toString(shape) + " needs "
+                    + bytes + " bytes but data_offsets [" + begin + ", " + end + "] hold " + (end - begin));
+        }
+        return new Entry(tensor, (String) dtype, shape, begin, end);
+    }
+
+    private static long[] integers(String file, String tensor, String key, Object value, int length) {
+        if (!(value instanceof List)) {
+            throw bad(file, "tensor '" + tensor + "': " + key + " missing or not an array");
+        }
+        List<?> list = (List<?>) value;
+        if (length >= 0 && list.size() != length) {
+            throw bad(file, "tensor '" + tensor + "': " + key + " has " + list.size() + " values, expected " + length);
+        }
+        long[] out = new long[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            Object v = list.get(i);
+            Long x = v instanceof StrictJson.Number ? ((StrictJson.Number) v).longValue() : null;
+            if (x == null || x < 0) {
+                throw bad(file, "tensor '" + tensor + "': " + key + " value " + v + " is not a non-negative integer");
+            }
+            out[i] = x;
+        }
+        return out;
+    }
+
+    static ModelFormatException bad(String file, String problem) {
+        return new ModelFormatException(file + ": " + problem);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Map<String, String> metadata() {
+        return metadata;
+    }
+
+    /** The tensors in data order. */
+    public Map<String, Entry> entries() {
+        return entries;
+    }
+
+    /** The values of an F32 or F64 tensor as float64 (exact for both). */
+    public double[] doubles(Entry e) {
+        long count = e.elements();
+        if (count > MAX_FILE_BYTES) {
+            throw bad(name, "tensor '" + e.name() + "' has too many elements for one array");
+        }
+        ByteBuffer b = ByteBuffer.wrap(bytes, dataStart + (int) e.begin(), (int) (e.end() - e.begin()))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        double[] out = new double[(int) count];
+        switch (e.dtype()) {
+            case "F32":
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = b.getFloat();
+                }
+                break;
+            case "F64":
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = b.getDouble();
+                }
+                break;
+            default:
+                throw bad(name, "tensor '" + e.name() + "' is " + e.dtype() + "; Nabla reads F32 and F64");
+        }
+        return out;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.nabla.cli;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * {@code --log-json FILE}: one JSON object per line and per epoch (JSON Lines), flushed as it is
+ * written, so a crash loses at most the epoch in progress. A resumed run appends.
+ */
+final class JsonLog implements AutoCloseable {
+    private final Path file;
+    private final BufferedWriter writer;
+
+    JsonLog(Path file, boolean append) throws IOException {
+        this.file = file;
+        this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING);
+    }
+
+    /**
+     * One epoch: {@code epoch} is 1-based, as printed; {@code valLoss}/{@code valAccuracy} are NaN
+     * when absent (no validation set; targets not one-hot) and then left out.
+     */
+    void epoch(int epoch, double loss, double valLoss, double valAccuracy, double samplesPerSecond, double seconds) {
+        StringBuilder b = new StringBuilder("{\"epoch\":").append(epoch);
+        field(b, "loss", loss);
+        field(b, "val_loss", valLoss);
+        field(b, "val_accuracy", valAccuracy);
+        field(b, "samples_per_s", samplesPerSecond);
+        field(b, "seconds", seconds);
+        b.append('}');
+        try {
+            writer.write(b.toString());
+            writer.newLine();
+            writer.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the JSON log " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void field(StringBuilder b, String name, double v) {
+        if (Double.isFinite(v)) {
+            b.append(",\"").append(name).append("\":").append(v); // Double.toString is valid JSON when finite
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        writer.close();
+    }
+}

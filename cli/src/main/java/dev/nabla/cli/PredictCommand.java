@@ -1,0 +1,124 @@
+package dev.nabla.cli;
+
+import dev.nabla.data.DataSource;
+import dev.nabla.data.Features;
+import dev.nabla.data.IdxLoader;
+import dev.nabla.io.AtomicFiles;
+import dev.nabla.io.ModelFile;
+import dev.nabla.nn.Evaluator;
+import dev.nabla.nn.LayerSizes;
+import dev.nabla.nn.Network;
+import dev.nabla.spi.BackendOptions;
+import dev.nabla.spi.Backends;
+import dev.nabla.tensor.Backend;
+import dev.nabla.tensor.DType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** Runs a saved model over inputs and writes its outputs as CSV. */
+@Command(name = "predict", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Run a model over the rows of a CSV file (or IDX images) and write its outputs as CSV: "
+                + "columns output_0..output_{K-1}, and argmax when K > 1, one row per input row.")
+final class PredictCommand implements Callable<Integer> {
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "The model (or checkpoint) file.")
+    Path model;
+
+    @Option(names = "--data", required = true, paramLabel = "SOURCE",
+            description = "A CSV file whose columns are the inputs (name target columns with --targets or "
+                    + "--label-col to skip them), or idx:DIR[:train|test] (the test split by default).")
+    String data;
+
+    @Mixin
+    DataOptions dataOptions;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the outputs (CSV).")
+    Path outFile;
+
+    @Option(names = "--dtype", converter = Converters.DTypeConverter.class,
+            description = "float32 or float64 (default: the model's).")
+    DType dtype;
+
+    @Option(names = "--batch", defaultValue = "256", description = "Rows per forward pass (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--backend", description = "Backend id (default: the best available).")
+    String backendId;
+
+    @Option(names = "--threads", defaultValue = "0", description = "Threads for backends that use several.")
+    int threads;
+
+    @Option(names = "--verbose", description = "Print stack traces on failure.")
+    boolean verbose;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        if (batch <= 0) {
+            throw new IllegalArgumentException("--batch must be positive, got " + batch);
+        }
+        ModelFile.Model m = ModelFile.load(model);
+        int[] sizes = m.parameters().sizes();
+        int outputs = sizes[sizes.length - 1];
+        DataSource source = DataSource.parse(data);
+        Features f = dataOptions.loadFeatures(source, IdxLoader.Split.TEST, outputs);
+        if (f.inputs() != sizes[0]) {
+            throw new IllegalArgumentException(data + " has " + f.inputs() + " input columns but the model "
+                    + LayerSizes.format(sizes) + " takes " + sizes[0]
+                    + (source instanceof DataSource.Csv && f.inputs() > sizes[0]
+                    ? ": name the target columns with --targets K or --label-col C" : ""));
+        }
+        Backends backends = Backends.installed();
+        BackendOptions options = BackendOptions.defaults().withThreads(threads);
+        float[] predictions;
+        try (Backend backend = backendId == null ? backends.createDefault(options) : backends.create(backendId, options);
+             Network net = new Network(backend, dtype != null ? dtype : m.dtype(), m.parameters())) {
+            predictions = Evaluator.predict(net, f, batch);
+        }
+        AtomicFiles.write(outFile, stream -> {
+            Writer w = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
+            writeCsv(w, predictions, f.rows(), outputs);
+            w.flush();
+        });
+        out.println("wrote " + f.rows() + " predictions of " + LayerSizes.format(sizes) + " to " + outFile);
+        out.flush();
+        return Nabla.EXIT_OK;
+    }
+
+    static void writeCsv(Writer w, float[] values, int rows, int outputs) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int k = 0; k < outputs; k++) {
+            line.append(k == 0 ? "" : ",").append("output_").append(k);
+        }
+        if (outputs > 1) {
+            line.append(",argmax");
+        }
+        w.write(line.append('\n').toString());
+        for (int r = 0; r < rows; r++) {
+            line.setLength(0);
+            int best = 0;
+            for (int k = 0; k < outputs; k++) {
+                float v = values[r * outputs + k];
+                line.append(k == 0 ? "" : ",").append(v);
+                if (v > values[r * outputs + best]) {
+                    best = k;
+                }
+            }
+            if (outputs > 1) {
+                line.append(',').append(best);
+            }
+            w.write(line.append('\n').toString());
+        }
+    }
+}
