@@ -8,7 +8,8 @@ import java.io.PrintWriter;
 /** The {@code nabla} command. Exit codes: 0 success, 1 a training failure, 2 bad usage or bad input. */
 @Command(name = "nabla", mixinStandardHelpOptions = true, versionProvider = Nabla.Version.class,
         description = "Train dense sigmoid networks by backpropagation and mini-batch SGD on swappable backends.",
-        subcommands = {BackendsCommand.class, TrainCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {BackendsCommand.class, TrainCommand.class, DemoCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Nabla implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_TRAINING_FAILED = 1;
