@@ -178,8 +178,8 @@ final class BenchCommand implements Callable<Integer> {
                     Format.duration(workload.batch() / m.samplesPerSecond()), Format.ratio(m.samplesPerSecond() / slowest),
                     spread, r.description(), r.note().isEmpty() ? "" : " (" + r.note() + ")");
         }
-        out.println("RELATIVE = samples/s over the slowest backend's; SPREAD = the range of the " + ROUNDS
-                + " timed rounds over their median.");
+        out.println("RELATIVE = samples/s over the slowest backend's; SPREAD = the range of the timed rounds "
+                + "over their median.");
         out.println("This is a quick timing on whatever else the machine is doing; " + HARNESS_HINT + ".");
         out.flush();
     }

@@ -42,6 +42,20 @@ final class Format {
         return Double.isNaN(p) || Double.isInfinite(p) ? "n/a" : String.format(Locale.ROOT, p < 1 ? "%.2f%%" : "%.1f%%", p);
     }
 
+    /** 10 -> "10 FLOP", 38.8e6 -> "38.8 MFLOP", 3.65e10 -> "36.5 GFLOP". */
+    static String flops(double f) {
+        if (f >= 1e9) {
+            return number(f / 1e9) + " GFLOP";
+        }
+        if (f >= 1e6) {
+            return number(f / 1e6) + " MFLOP";
+        }
+        if (f >= 1e3) {
+            return number(f / 1e3) + " kFLOP";
+        }
+        return String.format(Locale.ROOT, "%.0f FLOP", f);
+    }
+
     /** 1000 -> "1000", 1.5 -> "1.5" */
     static String plain(double v) {
         return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);

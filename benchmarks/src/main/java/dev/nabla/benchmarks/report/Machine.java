@@ -18,6 +18,11 @@ final class Machine {
         this.os = os;
     }
 
+    /** A machine as given (tests). */
+    static Machine of(String cpu, int cores, String os) {
+        return new Machine(cpu, cores, os);
+    }
+
     static Machine current() {
         return new Machine(cpuModel(), Runtime.getRuntime().availableProcessors(),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));

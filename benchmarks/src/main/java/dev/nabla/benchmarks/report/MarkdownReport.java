@@ -16,7 +16,7 @@ import java.util.Optional;
 final class MarkdownReport {
     /** What the caller knows that the JSON does not. */
     record Context(String command, String draftNote, String notes, List<String> sources, String generatedAt,
-                   List<String> chartFiles) {
+                   List<String> chartFiles, List<String> failures) {
     }
 
     private final Report report;
@@ -49,10 +49,18 @@ final class MarkdownReport {
             line(context.notes().strip());
             line("");
         }
+        if (!context.failures().isEmpty()) {
+            line("## Skipped or failed in this run");
+            line("");
+            line("From JMH's log; these combinations have no result above.");
+            line("");
+            context.failures().forEach(f -> line("- " + f));
+            line("");
+        }
         if (!report.unrecognised.isEmpty()) {
             line("## Other results");
             line("");
-            line("Results of benchmarks this report does not tabulate:");
+            line("Results this report does not tabulate:");
             line("");
             report.unrecognised.forEach(u -> line("- " + u));
             line("");
@@ -166,7 +174,7 @@ final class MarkdownReport {
             Workload w = e.getKey();
             line("### " + w.label());
             line("");
-            line(String.format(Locale.ROOT, "%s GEMM MFLOP per step.", Format.number(w.gemmFlopsPerStep() / 1e6)));
+            line(Format.flops(w.gemmFlopsPerStep()) + " of GEMM per step.");
             line("");
             line("| backend | samples/s | step time | GFLOP/s | % of " + w.dtype() + " peak | vs DL4J |");
             line("| --- | ---: | ---: | ---: | ---: | ---: |");

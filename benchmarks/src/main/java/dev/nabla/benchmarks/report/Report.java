@@ -131,14 +131,19 @@ final class Report {
         List<Workload> order = new ArrayList<>(byWorkload.keySet());
         order.sort(Comparator.comparingInt(Report::suiteRank).thenComparing(Workload::label));
         for (Workload w : order) {
-            double dl4j = byWorkload.get(w).stream().filter(r -> isDl4j(r.param("backend")))
-                    .mapToDouble(r -> perSecond(r).mean()).max().orElse(Double.NaN);
+            double dl4jSamples = byWorkload.get(w).stream().filter(r -> isDl4j(r.param("backend")))
+                    .mapToDouble(r -> perSecond(r).mean() * w.batch()).max().orElse(Double.NaN);
             double peak = peakFor(w.dtype(), machine.cores);
             List<SgdRow> rows = new ArrayList<>();
             for (JmhResult r : byWorkload.get(w)) {
+                if (rows.stream().anyMatch(row -> row.subject().equals(r.param("backend")))) {
+                    unrecognised.add("a second result for " + r.param("backend") + " on " + w.label() + " (from "
+                            + r.benchmark() + "; the first one is tabulated)");
+                    continue;
+                }
                 Value samples = perSecond(r).times(w.batch());
                 double gflops = samples.mean() / w.batch() * w.gemmFlopsPerStep() / 1e9;
-                rows.add(new SgdRow(w, r.param("backend"), samples, gflops, 100 * gflops / peak, samples.mean() / dl4j));
+                rows.add(new SgdRow(w, r.param("backend"), samples, gflops, 100 * gflops / peak, samples.mean() / dl4jSamples));
             }
             rows.sort(Comparator.comparingDouble((SgdRow row) -> row.samplesPerSecond().mean()).reversed());
             sgd.put(w, rows);
@@ -173,6 +178,12 @@ final class Report {
                 String threads = r.param("threads");
                 int count = threads.equals("all") ? machine.cores : Integer.parseInt(threads);
                 Value gflops = perSecond(r).times(p.flops() / 1e9);
+                if (gemm.stream().anyMatch(g -> g.problemName().equals(r.param("problem")) && g.backend().equals(r.param("backend"))
+                        && g.threads().equals(threads) && g.dtype() == dtype)) {
+                    unrecognised.add("a second result for " + r.param("backend") + " on GEMM " + r.param("problem") + " "
+                            + threads + " thread(s) (from " + r.benchmark() + "; the first one is tabulated)");
+                    continue;
+                }
                 gemm.add(new GemmRow(p, r.param("problem"), r.param("backend"), threads, dtype, gflops,
                         100 * gflops.mean() / peakFor(dtype, count)));
             }
@@ -251,7 +262,7 @@ final class Report {
         }
         double ratio = row.get().samplesPerSecond().mean() / peer.get().samplesPerSecond().mean();
         targets.add(new Target(issue, goal, ratio >= factor ? Status.MET : Status.NOT_MET,
-                String.format(Locale.ROOT, "%s x (%s vs %s %s samples/s)", Format.ratio(ratio),
+                String.format(Locale.ROOT, "%sx (%s vs %s %s samples/s)", Format.ratio(ratio),
                         Format.number(row.get().samplesPerSecond().mean()), peer.get().subject(),
                         Format.number(peer.get().samplesPerSecond().mean()))));
     }

@@ -17,9 +17,10 @@ import java.util.List;
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar dev.nabla.benchmarks.report.ReportGenerator \
  *     benchmarks/results/jmh.json [more.json...] [--out benchmarks] [--command 'the JMH command']
- *     [--draft 'why these numbers are not final'] [--notes notes.md]
+ *     [--draft 'why these numbers are not final'] [--notes notes.md] [--log jmh.log]
  * </pre>
- * writes {@code <out>/RESULTS.md} and {@code <out>/charts/*.png}. Exit codes: 0 written, 2 bad
+ * writes {@code <out>/RESULTS.md} and {@code <out>/charts/*.png}; with JMH's log, the report also lists
+ * what was skipped or failed (JMH leaves those out of the JSON). Exit codes: 0 written, 2 bad
  * arguments or unreadable results (one line on stderr, nothing half-written).
  */
 public final class ReportGenerator {
@@ -44,6 +45,7 @@ public final class ReportGenerator {
         String command = null;
         String draft = null;
         Path notes = null;
+        Path log = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -51,21 +53,22 @@ public final class ReportGenerator {
                 case "--command": command = value(args, ++i, a); break;
                 case "--draft": draft = value(args, ++i, a); break;
                 case "--notes": notes = Path.of(value(args, ++i, a)); break;
+                case "--log": log = Path.of(value(args, ++i, a)); break;
                 case "-h":
                 case "--help":
                     throw new IllegalArgumentException("usage: ReportGenerator <jmh.json>... [--out DIR] [--command TEXT] "
-                            + "[--draft TEXT] [--notes FILE.md]");
+                            + "[--draft TEXT] [--notes FILE.md] [--log jmh.log]");
                 default:
                     if (a.startsWith("--")) {
                         throw new IllegalArgumentException("unknown option " + a
-                                + " (expected --out, --command, --draft, --notes)");
+                                + " (expected --out, --command, --draft, --notes, --log)");
                     }
                     inputs.add(Path.of(a));
             }
         }
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("no JMH JSON results given: usage: ReportGenerator <jmh.json>... "
-                    + "[--out DIR] [--command TEXT] [--draft TEXT] [--notes FILE.md]");
+                    + "[--out DIR] [--command TEXT] [--draft TEXT] [--notes FILE.md] [--log jmh.log]");
         }
         List<JmhResult> results = JmhResult.read(inputs);
         if (results.isEmpty()) {
@@ -73,12 +76,13 @@ public final class ReportGenerator {
         }
         Report report = new Report(results, Machine.current());
         String notesText = notes == null ? null : Files.readString(notes, StandardCharsets.UTF_8);
+        List<String> failures = log == null ? List.of() : RunLog.failures(Files.readAllLines(log, StandardCharsets.UTF_8));
 
         // Charts first, then RESULTS.md through a temporary file, so a failure leaves no half-written report.
         List<String> charts = Charts.write(report, out.resolve("charts"));
         String generatedAt = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
         MarkdownReport.Context context = new MarkdownReport.Context(command, draft, notesText,
-                inputs.stream().map(Path::toString).toList(), generatedAt, charts);
+                inputs.stream().map(Path::toString).toList(), generatedAt, charts, failures);
         String markdown = new MarkdownReport(report, context).render();
         Path target = out.resolve("RESULTS.md");
         Path temp = Files.createTempFile(out, "RESULTS", ".md.tmp");
