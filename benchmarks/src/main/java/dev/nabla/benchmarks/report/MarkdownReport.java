@@ -86,7 +86,7 @@ final class MarkdownReport {
                 + "), forked JVM flags `" + String.join(" ", first.jvmArgs()) + "`");
         line("- **Versions:** Nabla " + BenchmarkVersions.get("nabla.version") + ", JMH " + nonEmpty(first.field("jmhVersion"),
                 BenchmarkVersions.get("jmh.version")) + ", DL4J/ND4J " + BenchmarkVersions.get("dl4j.version")
-                + " (nd4j-native linux-x86_64), OpenBLAS " + BenchmarkVersions.get("openblas.version")
+                + " (nd4j-native " + BenchmarkVersions.get("native.classifier") + "), OpenBLAS " + BenchmarkVersions.get("openblas.version")
                 + " with javacpp " + BenchmarkVersions.get("javacpp.version") + ", charts by XChart "
                 + BenchmarkVersions.get("xchart.version"));
         Map<String, String> settings = new LinkedHashMap<>();
