@@ -2,7 +2,7 @@
 # Runs the JMH benchmarks, keeps their JSON results and log in benchmarks/results/, and generates
 # benchmarks/RESULTS.md and benchmarks/charts/*.png from them.
 #
-#   benchmarks/run.sh                      everything (about 25 minutes on the 2-core machine)
+#   benchmarks/run.sh                      everything (about 20-25 minutes on the 2-core machine)
 #   benchmarks/run.sh 'SgdStepBenchmark.mnist$' -p batch=64      any JMH arguments
 #
 # Build first: mvn -q -DskipTests package -pl benchmarks -am

@@ -30,8 +30,9 @@ import java.util.concurrent.TimeUnit;
  * every combination in its own fork, so each backend (and each DL4J thread setting) has a JVM to
  * itself, as ND4J needs.
  *
- * <p>{@code reference} is left out of {@code wide}: one scalar step there is ~39 GFLOP, minutes per
- * measurement iteration.
+ * <p>{@code reference} is left out of {@code wide}: one scalar step there is 36.5 GFLOP of GEMM, about
+ * a minute at the ~0.6 GFLOP/s the scalar loops reach (mnist b1024, busy machine), so each of its
+ * iterations would last a minute.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

@@ -133,6 +133,19 @@ final class Charts {
                 chart.addSeries(backends.get(i), problems, y).setFillColor(PALETTE[i % PALETTE.length]);
             }
         }
+        int threadCount = threads.equals("all") ? report.machine.cores : Integer.parseInt(threads);
+        double peak = report.peakFor(dev.nabla.tensor.DType.FLOAT32, threadCount);
+        if (!Double.isNaN(peak)) {
+            // The measured FMA peak for this many threads, as a line across the problems.
+            List<Double> line = new ArrayList<>();
+            problems.forEach(p -> line.add(peak));
+            CategorySeries s = chart.addSeries("FMA peak", problems, line);
+            s.setChartCategorySeriesRenderStyle(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Line);
+            s.setLineColor(Color.BLACK);
+            s.setLineStyle(new java.awt.BasicStroke(1.5f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER,
+                    10f, new float[] {6f, 4f}, 0f));
+            s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+        }
         return chart;
     }
 
@@ -154,6 +167,9 @@ final class Charts {
     /** 1234567 -> 1.23M, 12345 -> 12.3k. */
     static String compact(double v) {
         double a = Math.abs(v);
+        if (a == 0) {
+            return "0";
+        }
         if (a >= 1e6) {
             return String.format(Locale.ROOT, "%.3gM", v / 1e6);
         }

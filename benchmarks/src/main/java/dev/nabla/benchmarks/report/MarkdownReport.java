@@ -52,7 +52,7 @@ final class MarkdownReport {
         if (!context.failures().isEmpty()) {
             line("## Skipped or failed in this run");
             line("");
-            line("From JMH's log; these combinations have no result above.");
+            line("From JMH's log, one line per reason; these combinations have no result above.");
             line("");
             context.failures().forEach(f -> line("- " + f));
             line("");
@@ -202,7 +202,8 @@ final class MarkdownReport {
                 + "sgemm with no Nabla code in between. Problems: square sizes (neither operand transposed) and "
                 + "the products of the training steps as stored in training: `fwd` X W^T, `wgrad` delta^T A, "
                 + "`bwd` delta W, of layer 1 (or 2, where layer 1 has no input gradient) of mnist b128 and "
-                + "layer 2 of wide b256. Cells: GFLOP/s ± error (% of the FMA peak of that many threads).");
+                + "layer 2 of wide b256. Cells: GFLOP/s ± error (% of the FMA peak of that many threads); "
+                + "empty: not measured.");
         line("");
         String yard = report.yardstick().orElse(null);
         for (String threads : report.gemmThreadSettings()) {
@@ -270,7 +271,7 @@ final class MarkdownReport {
         line("");
         line("```");
         line("mvn -q -DskipTests package -pl benchmarks -am");
-        line("benchmarks/run.sh            # every benchmark (~30 min), then this report");
+        line("benchmarks/run.sh            # every benchmark (about 20-25 min on 2 cores), then this report");
         line("```");
         line("");
         line("`benchmarks/run.sh` passes its arguments to JMH (e.g. `benchmarks/run.sh 'SgdStepBenchmark.mnist$' "

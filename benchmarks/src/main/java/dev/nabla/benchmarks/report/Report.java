@@ -129,7 +129,8 @@ final class Report {
             }
         }
         List<Workload> order = new ArrayList<>(byWorkload.keySet());
-        order.sort(Comparator.comparingInt(Report::suiteRank).thenComparing(Workload::label));
+        order.sort(Comparator.comparingInt(Report::suiteRank).thenComparing(Workload::shapeName)
+                .thenComparing(Workload::dtype).thenComparingInt(Workload::batch));
         for (Workload w : order) {
             double dl4jSamples = byWorkload.get(w).stream().filter(r -> isDl4j(r.param("backend")))
                     .mapToDouble(r -> perSecond(r).mean() * w.batch()).max().orElse(Double.NaN);

@@ -76,7 +76,8 @@ public final class ReportGenerator {
         }
         Report report = new Report(results, Machine.current());
         String notesText = notes == null ? null : Files.readString(notes, StandardCharsets.UTF_8);
-        List<String> failures = log == null ? List.of() : RunLog.failures(Files.readAllLines(log, StandardCharsets.UTF_8));
+        List<String> failures = log == null ? List.of()
+                : RunLog.summarise(RunLog.failures(Files.readAllLines(log, StandardCharsets.UTF_8)));
 
         // Charts first, then RESULTS.md through a temporary file, so a failure leaves no half-written report.
         List<String> charts = Charts.write(report, out.resolve("charts"));

@@ -23,10 +23,27 @@ class RunLogTest {
                 "Iteration   1: <failure>",
                 "java.lang.NoClassDefFoundError: jdk/incubator/vector/Vector",
                 "\tat x.y(Z.java:1)");
+        List<RunLog.Failure> failures = RunLog.failures(log);
         assertEquals(List.of(
-                "SgdStepBenchmark.tiny (backend = nd4j, batch = 1, dtype = float32, layers = tiny): "
-                        + "dev.nabla.benchmarks.SkippedBenchmark: SKIPPED: backend 'nd4j' is not on the benchmarks' class path",
-                "PeakFlopsBenchmark.float32OneThread: java.lang.NoClassDefFoundError: jdk/incubator/vector/Vector"),
-                RunLog.failures(log));
+                new RunLog.Failure("SgdStepBenchmark.tiny", "(backend = nd4j, batch = 1, dtype = float32, layers = tiny)",
+                        "dev.nabla.benchmarks.SkippedBenchmark: SKIPPED: backend 'nd4j' is not on the benchmarks' class path"),
+                new RunLog.Failure("PeakFlopsBenchmark.float32OneThread", "",
+                        "java.lang.NoClassDefFoundError: jdk/incubator/vector/Vector")), failures);
+        assertEquals(List.of(
+                "`dev.nabla.benchmarks.SkippedBenchmark: SKIPPED: backend 'nd4j' is not on the benchmarks' class path` "
+                        + "(SgdStepBenchmark.tiny (backend = nd4j, batch = 1, dtype = float32, layers = tiny))",
+                "`java.lang.NoClassDefFoundError: jdk/incubator/vector/Vector` (PeakFlopsBenchmark.float32OneThread)"),
+                RunLog.summarise(failures));
+    }
+
+    @Test
+    void aReasonSharedByManyRunsIsOneLineCountedPerMethod() {
+        List<RunLog.Failure> many = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            many.add(new RunLog.Failure("GemmBenchmark.gemm", "(problem = " + i + ")", "SKIPPED: no cpu"));
+        }
+        many.add(new RunLog.Failure("SgdStepBenchmark.wide", "(backend = cpu)", "SKIPPED: no cpu"));
+        assertEquals(List.of("`SKIPPED: no cpu` (6 runs: GemmBenchmark.gemm x5, SgdStepBenchmark.wide x1)"),
+                RunLog.summarise(many));
     }
 }
