@@ -94,6 +94,21 @@ public final class StepTimer {
         return new Measurement(rates, totalSteps, totalNanos / 1e9, loss);
     }
 
+    /**
+     * Runs {@code step} for at least {@code nanos} (and at least one step) to warm it up; returns how
+     * long its last step took, a fair estimate of a warm step for sizing the timed rounds.
+     */
+    public long warmUp(TrainingStep step, long nanos) {
+        long start = nanoTime.getAsLong();
+        long last;
+        do {
+            long before = nanoTime.getAsLong();
+            step.run();
+            last = nanoTime.getAsLong() - before;
+        } while (nanoTime.getAsLong() - start < nanos);
+        return last;
+    }
+
     /** Steps until {@code nanos} have passed (at least one); returns {steps, last loss}. */
     private double[] runFor(TrainingStep step, long nanos) {
         long start = nanoTime.getAsLong();

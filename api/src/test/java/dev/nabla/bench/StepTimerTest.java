@@ -62,6 +62,14 @@ class StepTimerTest {
     }
 
     @Test
+    void warmUpRunsForTheGivenTimeAndReportsTheLastStep() {
+        AtomicLong clock = new AtomicLong();
+        FakeStep step = new FakeStep(clock);
+        assertEquals(2_000_000, new StepTimer(clock::get).warmUp(step, 7_000_000));
+        assertEquals(4, step.runs);
+    }
+
+    @Test
     void rejectsNonsense() {
         AtomicLong clock = new AtomicLong();
         assertThrows(IllegalArgumentException.class,

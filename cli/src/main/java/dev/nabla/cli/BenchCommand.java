@@ -143,19 +143,18 @@ final class BenchCommand implements Callable<Integer> {
         long roundNanos = (long) (seconds * 1e9 / ROUNDS);
         try (Backend backend = backends.create(id, BackendOptions.defaults().withThreads(threads));
              SgdStep step = new SgdStep(backend, workload)) {
-            // The first step (cold code) sizes the timing: a backend whose step outlasts a round gets
-            // fewer rounds, so a slow backend on a big network does not take minutes.
-            long start = System.nanoTime();
-            step.run();
-            long first = System.nanoTime() - start;
+            // Warm up for a third of the time (at least one step); the last warm-up step sizes the
+            // timing, so a backend whose step outlasts a round gets fewer rounds instead of minutes.
+            StepTimer timer = new StepTimer();
+            long warmStep = timer.warmUp(step, (long) (seconds * 1e9 / 3));
             int rounds = ROUNDS;
             String note = "";
-            if (first > roundNanos) {
-                rounds = (int) Math.max(1, Math.min(ROUNDS, (long) (seconds * 1e9) / first));
-                note = String.format(Locale.ROOT, "one step takes ~%s s: %d round(s) of one step", Format.seconds(first / 1e9), rounds);
+            if (warmStep > roundNanos) {
+                rounds = (int) Math.max(1, Math.min(ROUNDS, (long) (seconds * 1e9) / warmStep));
+                note = String.format(Locale.ROOT, "one step takes ~%s s: %d round(s) of one step",
+                        Format.seconds(warmStep / 1e9), rounds);
             }
-            StepTimer.Measurement m = new StepTimer().measure(step, rounds < ROUNDS ? 0 : roundNanos * ROUNDS / 3,
-                    roundNanos, rounds);
+            StepTimer.Measurement m = timer.measure(step, 0, roundNanos, rounds);
             if (!Double.isFinite(m.lastLoss())) {
                 throw new IllegalStateException("backend '" + id + "' computed a non-finite loss " + m.lastLoss()
                         + " on " + workload.label());
