@@ -96,17 +96,18 @@ public final class StepTimer {
 
     /**
      * Runs {@code step} for at least {@code nanos} (and at least one step) to warm it up; returns how
-     * long its last step took, a fair estimate of a warm step for sizing the timed rounds.
+     * long its fastest step took, an estimate of a warm step for sizing the timed rounds that one
+     * stalled step (a busy machine, a GC) cannot inflate.
      */
     public long warmUp(TrainingStep step, long nanos) {
         long start = nanoTime.getAsLong();
-        long last;
+        long fastest = Long.MAX_VALUE;
         do {
             long before = nanoTime.getAsLong();
             step.run();
-            last = nanoTime.getAsLong() - before;
+            fastest = Math.min(fastest, nanoTime.getAsLong() - before);
         } while (nanoTime.getAsLong() - start < nanos);
-        return last;
+        return fastest;
     }
 
     /** Steps until {@code nanos} have passed (at least one); returns {steps, last loss}. */

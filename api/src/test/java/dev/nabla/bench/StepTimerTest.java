@@ -62,7 +62,7 @@ class StepTimerTest {
     }
 
     @Test
-    void warmUpRunsForTheGivenTimeAndReportsTheLastStep() {
+    void warmUpRunsForTheGivenTimeAndReportsTheFastestStep() {
         AtomicLong clock = new AtomicLong();
         FakeStep step = new FakeStep(clock);
         assertEquals(2_000_000, new StepTimer(clock::get).warmUp(step, 7_000_000));

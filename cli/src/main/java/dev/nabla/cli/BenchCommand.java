@@ -143,7 +143,7 @@ final class BenchCommand implements Callable<Integer> {
         long roundNanos = (long) (seconds * 1e9 / ROUNDS);
         try (Backend backend = backends.create(id, BackendOptions.defaults().withThreads(threads));
              SgdStep step = new SgdStep(backend, workload)) {
-            // Warm up for a third of the time (at least one step); the last warm-up step sizes the
+            // Warm up for a third of the time (at least one step); the fastest warm-up step sizes the
             // timing, so a backend whose step outlasts a round gets fewer rounds instead of minutes.
             StepTimer timer = new StepTimer();
             long warmStep = timer.warmUp(step, (long) (seconds * 1e9 / 3));
