@@ -95,18 +95,23 @@ public final class StepTimer {
     }
 
     /**
-     * Runs {@code step} for at least {@code nanos} (and at least one step) to warm it up; returns how
-     * long its fastest step took, an estimate of a warm step for sizing the timed rounds that one
-     * stalled step (a busy machine, a GC) cannot inflate.
+     * Runs {@code step} for at least {@code nanos} to warm it up, and at least two steps (a cold
+     * backend's first step pays for JIT compilation and thread start-up) unless the first alone
+     * took more than three times {@code nanos}. Returns how long its fastest step took: an estimate
+     * of a warm step, for sizing the timed rounds, that one stalled step cannot inflate.
      */
     public long warmUp(TrainingStep step, long nanos) {
         long start = nanoTime.getAsLong();
         long fastest = Long.MAX_VALUE;
+        int steps = 0;
+        long elapsed;
         do {
             long before = nanoTime.getAsLong();
             step.run();
             fastest = Math.min(fastest, nanoTime.getAsLong() - before);
-        } while (nanoTime.getAsLong() - start < nanos);
+            steps++;
+            elapsed = nanoTime.getAsLong() - start;
+        } while (elapsed < nanos || (steps < 2 && elapsed <= 3 * nanos));
         return fastest;
     }
 

@@ -70,6 +70,17 @@ class StepTimerTest {
     }
 
     @Test
+    void warmUpTakesASecondStepUnlessTheFirstOutlastsTheBudget() {
+        AtomicLong clock = new AtomicLong();
+        FakeStep step = new FakeStep(clock); // 2 ms a step
+        new StepTimer(clock::get).warmUp(step, 1_000_000);
+        assertEquals(2, step.runs, "a 2 ms first step within 3 x 1 ms: one more");
+        step.runs = 0;
+        new StepTimer(clock::get).warmUp(step, 500_000);
+        assertEquals(1, step.runs, "a 2 ms first step beyond 3 x 0.5 ms: no more");
+    }
+
+    @Test
     void rejectsNonsense() {
         AtomicLong clock = new AtomicLong();
         assertThrows(IllegalArgumentException.class,
