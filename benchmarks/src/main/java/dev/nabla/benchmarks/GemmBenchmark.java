@@ -1,6 +1,5 @@
 package dev.nabla.benchmarks;
 
-import dev.nabla.spi.BackendOptions;
 import dev.nabla.tensor.Backend;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.Tensor;
@@ -25,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * GEMM through {@link Backend#gemm} (C = op(A) op(B), beta = 0, into a preallocated C), one call per
  * operation: score = calls/s, so GFLOP/s = score x 2MNK / 1e9 (the report does this). Problems are
  * square sizes and the products of the two MLPs' training steps (see {@link GemmProblem}), on one
- * thread and on all cores ({@code threads} = 1 or all, passed as {@link BackendOptions#withThreads}).
+ * thread and on all cores ({@code threads} = 1 or all, passed as
+ * {@link dev.nabla.spi.BackendOptions#withThreads}).
  *
  * <p>{@code openblas} is the yardstick: ND4J's own {@code Nd4j.gemm} into a preallocated result,
  * i.e. OpenBLAS sgemm/dgemm with nothing of Nabla's in between (the {@code nd4j} backend measures
@@ -66,9 +66,7 @@ public class GemmBenchmark {
             GemmProblem p = GemmProblem.parse(problem());
             int threadCount = threadCount(threads());
             DType dtype = DType.parse(dtype());
-            subject = backend().equals("openblas")
-                    ? new OpenBlasGemm(p, dtype, threadCount)
-                    : new NablaGemm(Subjects.backend(backend(), BackendOptions.defaults().withThreads(threadCount)), p, dtype);
+            subject = Subjects.gemm(backend(), p, dtype, threadCount);
             subject.gemm();
             System.out.println("# subject: " + backend() + " = " + subject.description() + "; problem "
                     + p.describe() + " " + dtype + ", " + threadCount + " thread(s)");

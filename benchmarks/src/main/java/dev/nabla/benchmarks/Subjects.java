@@ -8,6 +8,7 @@ import dev.nabla.spi.BackendOptions;
 import dev.nabla.spi.BackendProvider;
 import dev.nabla.spi.Backends;
 import dev.nabla.tensor.Backend;
+import dev.nabla.tensor.DType;
 
 import java.util.stream.Collectors;
 
@@ -18,7 +19,22 @@ import java.util.stream.Collectors;
  * {@link SkippedBenchmark} naming the reason.
  */
 final class Subjects {
+    /** GemmBenchmark's yardstick: ND4J's own gemm, i.e. OpenBLAS. */
+    static final String OPENBLAS = "openblas";
+
     private Subjects() {
+    }
+
+    /** The GEMM subject {@code id}: the OpenBLAS yardstick or a Nabla backend on {@code threads} threads. */
+    static GemmBenchmark.Subject gemm(String id, GemmProblem problem, DType dtype, int threads) {
+        if (Dl4jThreads.isDl4j(id)) {
+            throw new SkippedBenchmark("'" + id + "' is SgdStepBenchmark's training peer, not a GEMM subject: "
+                    + "GemmBenchmark takes Nabla backend ids and 'openblas'");
+        }
+        if (id.equals(OPENBLAS)) {
+            return new OpenBlasGemm(problem, dtype, threads);
+        }
+        return new GemmBenchmark.NablaGemm(backend(id, BackendOptions.defaults().withThreads(threads)), problem, dtype);
     }
 
     /** A Nabla backend by id, with {@code options}. */
@@ -40,6 +56,10 @@ final class Subjects {
 
     /** The SGD step of {@code workload} on the subject {@code id}: a Nabla backend at its default threads, or DL4J. */
     static TrainingStep sgdStep(String id, Workload workload) {
+        if (id.equals(OPENBLAS)) {
+            throw new SkippedBenchmark("'openblas' is GemmBenchmark's yardstick, not a training subject: "
+                    + "SgdStepBenchmark takes Nabla backend ids and dl4j[-omp<N|all>][-blas<N|all>]");
+        }
         if (Dl4jThreads.isDl4j(id)) {
             Dl4jThreads threads = Dl4jThreads.parse(id);
             threads.apply();

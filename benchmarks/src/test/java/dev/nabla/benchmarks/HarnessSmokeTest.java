@@ -115,6 +115,16 @@ class HarnessSmokeTest {
     }
 
     @Test
+    void aPeerOfTheOtherKindIsSkippedWithItsReason() {
+        SkippedBenchmark training = org.junit.jupiter.api.Assertions.assertThrows(SkippedBenchmark.class,
+                () -> Subjects.sgdStep("openblas", dev.nabla.bench.Workload.of("tiny", 1, "float32")));
+        assertTrue(training.getMessage().contains("'openblas' is GemmBenchmark's yardstick"), training.getMessage());
+        SkippedBenchmark gemm = org.junit.jupiter.api.Assertions.assertThrows(SkippedBenchmark.class,
+                () -> Subjects.gemm("dl4j-omp1-blas1", GemmProblem.parse("8"), dev.nabla.tensor.DType.FLOAT32, 1));
+        assertTrue(gemm.getMessage().contains("training peer, not a GEMM subject"), gemm.getMessage());
+    }
+
+    @Test
     void aBackendThatIsNotOnTheClassPathIsSkippedWithItsReason() throws Exception {
         Path log = dir.resolve("skip.log");
         Collection<RunResult> results = new Runner(new OptionsBuilder()
