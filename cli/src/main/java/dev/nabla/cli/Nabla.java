@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 @Command(name = "nabla", mixinStandardHelpOptions = true, versionProvider = Nabla.Version.class,
         description = "Train dense sigmoid networks by backpropagation and mini-batch SGD on swappable backends.",
         subcommands = {BackendsCommand.class, TrainCommand.class, EvalCommand.class, PredictCommand.class,
-                GenerateDigitsCommand.class, GradcheckCommand.class, DemoCommand.class,
+                GenerateDigitsCommand.class, GradcheckCommand.class, BenchCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Nabla implements Runnable {
     public static final int EXIT_OK = 0;
