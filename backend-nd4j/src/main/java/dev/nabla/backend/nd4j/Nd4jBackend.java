@@ -4,11 +4,8 @@ import dev.nabla.tensor.Backend;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.Loss;
 import dev.nabla.tensor.Tensor;
-import org.nd4j.linalg.api.blas.Level1;
-import org.nd4j.linalg.api.blas.Level3;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.transforms.same.Abs;
 import org.nd4j.linalg.api.ops.impl.transforms.same.TimesOneMinus;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Exp;
@@ -24,12 +21,12 @@ import java.util.Set;
 import java.util.WeakHashMap;
 
 /**
- * Nabla's tensor API on ND4J. Every operation writes into the caller's output array through
- * in-place ND4J calls: GEMM through ND4J's BLAS wrapper into the given target, the bias added by a
- * broadcast op writing into its output, the sigmoid derivative taken from the saved activations
- * (a * (1 - a), never recomputed from z), axpy through BLAS level 1. A few operations need a
- * temporary of an output's shape; those are allocated once per shape and reused, so a warmed-up
- * training step allocates no ND4J arrays.
+ * Nabla's tensor API on ND4J. Every operation writes into the caller's output array: GEMM, bias
+ * broadcasts, column sums and the level-1 steps through an {@link Algebra} (CBLAS on the host
+ * memory for nd4j-native), the element-wise steps through ND4J's in-place legacy transforms, the
+ * sigmoid derivative taken from the saved activations (a * (1 - a), never recomputed from z). A few
+ * operations need a temporary of an output's shape; those are allocated once per shape and reused,
+ * so a warmed-up training step on nd4j-native creates no ND4J buffer (Nd4jAllocationTest).
  *
  * <p>Closing the backend closes every tensor it created that is still open, freeing their
  * off-heap memory immediately.
@@ -42,11 +39,13 @@ public final class Nd4jBackend extends Backend {
     private final Set<Nd4jTensor> live = Collections.newSetFromMap(new WeakHashMap<>());
     private final Map<String, INDArray> scratch = new HashMap<>();
     private final Map<String, Nd4jTensor> scratchTensors = new HashMap<>();
+    private final Algebra algebra;
     private double[] hostScratch = new double[0];
 
-    Nd4jBackend(String id, String description) {
+    Nd4jBackend(String id, String description, Algebra algebra) {
         super(id);
         this.description = description;
+        this.algebra = algebra;
     }
 
     @Override
@@ -72,6 +71,7 @@ public final class Nd4jBackend extends Backend {
         }
         scratch.clear();
         scratchTensors.clear();
+        algebra.close();
     }
 
     void forget(Nd4jTensor t) {
@@ -130,14 +130,6 @@ public final class Nd4jBackend extends Backend {
         return s;
     }
 
-    private static Level1 level1() {
-        return Nd4j.getBlasWrapper().level1();
-    }
-
-    private static Level3 level3() {
-        return Nd4j.getBlasWrapper().level3();
-    }
-
     // ------------------------------------------------------------------ host copies
 
     @Override
@@ -192,12 +184,12 @@ public final class Nd4jBackend extends Backend {
 
     @Override
     protected void gemmKernel(boolean transA, boolean transB, double alpha, Tensor a, Tensor b, double beta, Tensor c) {
-        level3().gemm(a(a), a(b), a(c), transA, transB, alpha, beta);
+        algebra.gemm(transA, transB, alpha, t(a), t(b), beta, t(c));
     }
 
     @Override
     protected void addRowVectorKernel(Tensor x, Tensor row, Tensor out) {
-        Nd4j.getExecutioner().exec(new BroadcastAddOp(a(x), a(row).reshape(row.cols()), a(out), 1));
+        algebra.addRowVector(t(x), t(row), t(out));
     }
 
     @Override
@@ -216,17 +208,17 @@ public final class Nd4jBackend extends Backend {
 
     @Override
     protected void columnSumsKernel(Tensor x, Tensor out) {
-        a(x).sum(a(out).reshape(out.cols()), 0);
+        algebra.columnSums(t(x), t(out));
     }
 
     @Override
     protected void axpyKernel(double alpha, Tensor x, Tensor y) {
-        level1().axpy(x.size(), alpha, a(x), a(y));
+        algebra.axpy(alpha, t(x), t(y));
     }
 
     @Override
     protected void scaleKernel(double alpha, Tensor x) {
-        a(x).muli(alpha);
+        algebra.scale(alpha, t(x));
     }
 
     @Override
@@ -235,20 +227,20 @@ public final class Nd4jBackend extends Backend {
             // |a - y|^2 through BLAS (INDArray.squaredDistance leaked native memory in the soak test).
             Nd4jTensor diff = scratchTensor(a);
             difference(a, y, diff);
-            double d = level1().dot(a.size(), 1.0, diff.array, diff.array);
+            double d = algebra.dot(diff, diff);
             return d / (2.0 * a.rows());
         }
         // softplus(z) - y z, summed, as log1p(exp(-|z|)) + (z + |z|) / 2 - y z: no exp of a large z.
-        INDArray logits = a(z);
-        INDArray tmp = scratchLike(z);
-        Nd4j.getExecutioner().exec(new Abs(logits, tmp));
-        double sumAbs = tmp.sumNumber().doubleValue();
-        tmp.muli(-1);
-        Nd4j.getExecutioner().exec(new Exp(tmp, tmp));
-        Nd4j.getExecutioner().exec(new Log1p(tmp, tmp));
-        double sumLog1p = tmp.sumNumber().doubleValue();
-        double sumZ = logits.sumNumber().doubleValue();
-        double dotYZ = level1().dot(z.size(), 1.0, a(y), logits);
+        Nd4jTensor logits = t(z);
+        Nd4jTensor tmp = scratchTensor(z);
+        Nd4j.getExecutioner().exec(new Abs(logits.array, tmp.array));
+        double sumAbs = algebra.sum(tmp);
+        algebra.scale(-1, tmp);
+        Nd4j.getExecutioner().exec(new Exp(tmp.array, tmp.array));
+        Nd4j.getExecutioner().exec(new Log1p(tmp.array, tmp.array));
+        double sumLog1p = algebra.sum(tmp);
+        double sumZ = algebra.sum(logits);
+        double dotYZ = algebra.dot(t(y), logits);
         return (sumLog1p + 0.5 * (sumZ + sumAbs) - dotYZ) / a.rows();
     }
 
@@ -264,18 +256,18 @@ public final class Nd4jBackend extends Backend {
         } else {
             difference(a, y, dz);
         }
-        a(dz).muli(invBatch);
+        algebra.scale(invBatch, t(dz));
     }
 
     /**
      * out = a - y through BLAS copy and axpy: ND4J wraps subtraction only as a custom op, whose
      * native op context leaks a few hundred bytes per call in libnd4j 1.0.0-M2.1.
      */
-    private static void difference(Tensor a, Tensor y, Tensor out) {
+    private void difference(Tensor a, Tensor y, Tensor out) {
         if (out != a) {
-            level1().copy(a(a), a(out));
+            algebra.copy(t(a), t(out));
         }
-        level1().axpy(out.size(), -1.0, a(y), a(out));
+        algebra.axpy(-1.0, t(y), t(out));
     }
 
     @Override

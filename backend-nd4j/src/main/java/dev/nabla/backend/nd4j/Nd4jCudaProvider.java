@@ -53,6 +53,7 @@ public final class Nd4jCudaProvider implements BackendProvider {
         if (!a.isAvailable()) {
             throw new IllegalStateException("backend 'nd4j-cuda' is unavailable: " + a.reason());
         }
-        return new Nd4jBackend(ID, "nd4j-cuda (" + Nd4jRuntime.backendName() + ", " + OffHeapMemory.limits() + ")");
+        String description = "nd4j-cuda (" + Nd4jRuntime.backendName() + ", " + OffHeapMemory.limits() + ")";
+        return new Nd4jBackend(ID, description, new Nd4jOpsAlgebra());
     }
 }

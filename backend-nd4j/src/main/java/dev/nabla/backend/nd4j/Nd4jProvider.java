@@ -52,6 +52,6 @@ public final class Nd4jProvider implements BackendProvider {
         String description = String.format(Locale.ROOT, "nd4j (%s, %s BLAS, %d BLAS thread%s, %d op thread%s; %s)",
                 Nd4jRuntime.backendName(), Nd4j.factory().blas().getBlasVendor(), inForce[0], inForce[0] == 1 ? "" : "s",
                 inForce[1], inForce[1] == 1 ? "" : "s", OffHeapMemory.limits());
-        return new Nd4jBackend(ID, description);
+        return new Nd4jBackend(ID, description, new HostBlasAlgebra());
     }
 }
