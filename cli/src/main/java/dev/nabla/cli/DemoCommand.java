@@ -1,11 +1,10 @@
 package dev.nabla.cli;
 
 import dev.nabla.demo.Seed002;
-import dev.nabla.spi.BackendOptions;
-import dev.nabla.spi.Backends;
 import dev.nabla.tensor.Backend;
 import dev.nabla.tensor.DType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,8 +22,8 @@ final class DemoCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "NAME", description = "The example: seed002.")
     String name;
 
-    @Option(names = "--backend", description = "Backend id (default: the best available; see `nabla backends`).")
-    String backendId;
+    @Mixin
+    BackendChoice backendChoice;
 
     @Option(names = "--dtype", converter = Converters.DTypeConverter.class, defaultValue = "float64",
             description = "float32 or float64 (default: ${DEFAULT-VALUE}; the seed's Python computes in float64).")
@@ -39,9 +38,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("unknown demo '" + name + "': available demos are [seed002]");
         }
         PrintWriter out = spec.commandLine().getOut();
-        Backends backends = Backends.installed();
-        try (Backend backend = backendId == null ? backends.createDefault(BackendOptions.defaults())
-                : backends.create(backendId, BackendOptions.defaults())) {
+        try (Backend backend = backendChoice.create()) {
             Seed002.run(backend, dtype, line -> {
                 out.println(line);
                 out.flush();

@@ -7,8 +7,6 @@ import dev.nabla.io.ModelFile;
 import dev.nabla.nn.Evaluator;
 import dev.nabla.nn.LayerSizes;
 import dev.nabla.nn.Network;
-import dev.nabla.spi.BackendOptions;
-import dev.nabla.spi.Backends;
 import dev.nabla.tensor.Backend;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.Loss;
@@ -51,11 +49,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "256", description = "Rows per forward pass (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--backend", description = "Backend id (default: the best available).")
-    String backendId;
-
-    @Option(names = "--threads", defaultValue = "0", description = "Threads for backends that use several.")
-    int threads;
+    @Mixin
+    BackendChoice backendChoice;
 
     @Option(names = "--verbose", description = "Print stack traces on failure.")
     boolean verbose;
@@ -77,9 +72,7 @@ final class EvalCommand implements Callable<Integer> {
                     + " targets per row but the model " + LayerSizes.format(sizes) + " takes " + sizes[0]
                     + " and gives " + sizes[sizes.length - 1]);
         }
-        Backends backends = Backends.installed();
-        BackendOptions options = BackendOptions.defaults().withThreads(threads);
-        try (Backend backend = backendId == null ? backends.createDefault(options) : backends.create(backendId, options);
+        try (Backend backend = backendChoice.create();
              Network net = new Network(backend, useDtype, m.parameters())) {
             out.printf(Locale.ROOT, "model %s: %s, %s, on %s%n", model, LayerSizes.format(sizes), useDtype,
                     backend.description());

@@ -8,8 +8,6 @@ import dev.nabla.io.ModelFile;
 import dev.nabla.nn.Evaluator;
 import dev.nabla.nn.LayerSizes;
 import dev.nabla.nn.Network;
-import dev.nabla.spi.BackendOptions;
-import dev.nabla.spi.Backends;
 import dev.nabla.tensor.Backend;
 import dev.nabla.tensor.DType;
 import picocli.CommandLine.Command;
@@ -53,11 +51,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "256", description = "Rows per forward pass (default: ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--backend", description = "Backend id (default: the best available).")
-    String backendId;
-
-    @Option(names = "--threads", defaultValue = "0", description = "Threads for backends that use several.")
-    int threads;
+    @Mixin
+    BackendChoice backendChoice;
 
     @Option(names = "--verbose", description = "Print stack traces on failure.")
     boolean verbose;
@@ -79,10 +74,8 @@ final class PredictCommand implements Callable<Integer> {
                     + (source instanceof DataSource.Csv && f.inputs() > sizes[0]
                     ? ": name the target columns with --targets K or --label-col C" : ""));
         }
-        Backends backends = Backends.installed();
-        BackendOptions options = BackendOptions.defaults().withThreads(threads);
         float[] predictions;
-        try (Backend backend = backendId == null ? backends.createDefault(options) : backends.create(backendId, options);
+        try (Backend backend = backendChoice.create();
              Network net = new Network(backend, dtype != null ? dtype : m.dtype(), m.parameters())) {
             predictions = Evaluator.predict(net, f, batch);
         }

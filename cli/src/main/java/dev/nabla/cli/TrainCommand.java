@@ -18,8 +18,6 @@ import dev.nabla.nn.Trainer;
 import dev.nabla.nn.TrainingConfig;
 import dev.nabla.nn.TrainingDivergedException;
 import dev.nabla.nn.TrainingListener;
-import dev.nabla.spi.BackendOptions;
-import dev.nabla.spi.Backends;
 import dev.nabla.tensor.Backend;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.Loss;
@@ -66,12 +64,8 @@ final class TrainCommand implements Callable<Integer> {
                     + "evaluated after every epoch.")
     String valData;
 
-    @Option(names = "--backend", description = "Backend id (default: the best available; see `nabla backends`).")
-    String backendId;
-
-    @Option(names = "--threads", defaultValue = "0",
-            description = "Threads for backends that use several (default: all cores).")
-    int threads;
+    @Mixin
+    BackendChoice backendChoice;
 
     @Option(names = "--dtype", converter = Converters.DTypeConverter.class, defaultValue = "float32",
             description = "float32 or float64 (default: ${DEFAULT-VALUE}).")
@@ -191,9 +185,7 @@ final class TrainCommand implements Callable<Integer> {
                 : start != null ? start.parameters() : Parameters.xavierUniform(seed, layers);
         int firstEpoch = checkpoint != null ? checkpoint.nextEpoch() : 0;
 
-        Backends backends = Backends.installed();
-        BackendOptions options = BackendOptions.defaults().withThreads(threads);
-        try (Backend backend = backendId == null ? backends.createDefault(options) : backends.create(backendId, options);
+        try (Backend backend = backendChoice.create();
              Network net = new Network(backend, dtype, initial);
              sgd) {
             if (checkpoint != null && checkpoint.velocities() != null) {
