@@ -5,6 +5,7 @@ import org.bytedeco.javacpp.IntPointer;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.util.List;
 
 /**
  * Reads the GPU's compute capability through the CUDA runtime (javacpp's cudart presets, which
@@ -45,9 +46,22 @@ final class CudaProbe {
             }
             return Availability.available();
         } catch (Throwable t) {
-            return Availability.unavailable("the CUDA runtime could not be loaded (no NVIDIA driver, or no CUDA "
-                    + "11.6 libraries): " + Nd4jRuntime.describe(t));
+            String why = "the CUDA 11 runtime could not be loaded (no NVIDIA driver, or no CUDA 11.6 libraries): "
+                    + Nd4jRuntime.describe(t);
+            return NvidiaSmi.computeCapabilities().map(gpus -> withCapability(gpus, why))
+                    .orElse(Availability.unavailable(why));
         }
+    }
+
+    /** The load failure, preceded by the GPU's own verdict when nvidia-smi could read it. */
+    static Availability withCapability(List<int[]> gpus, String loadFailure) {
+        int[] first = gpus.get(0);
+        if (!CudaCompatibility.supports(first[0], first[1])) {
+            return Availability.unavailable(CudaCompatibility.unsupportedReason(0, first[0], first[1])
+                    + " (read with nvidia-smi; besides, " + loadFailure + ")");
+        }
+        return Availability.unavailable("GPU 0 (compute capability " + first[0] + "." + first[1]
+                + ") is supported, but " + loadFailure);
     }
 
     private static int attribute(Class<?> cudart, IntPointer value, int attr) throws ReflectiveOperationException {

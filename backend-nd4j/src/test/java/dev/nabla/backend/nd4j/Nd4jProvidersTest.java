@@ -42,6 +42,18 @@ class Nd4jProvidersTest {
     }
 
     @Test
+    void nvidiaSmiCapabilitiesAreParsedAndJudged() {
+        assertEquals(2, NvidiaSmi.parse("9.0\n8.6\n").orElseThrow().size());
+        assertEquals(9, NvidiaSmi.parse("9.0").orElseThrow().get(0)[0]);
+        assertTrue(NvidiaSmi.parse("").isEmpty());
+        assertTrue(NvidiaSmi.parse("No devices were found").isEmpty());
+        String hopper = CudaProbe.withCapability(java.util.List.of(new int[] {9, 0}), "no libcudart.so.11.0").reason();
+        assertTrue(hopper.contains("compute capability 9.0") && hopper.contains("no libcudart.so.11.0"), hopper);
+        String ampere = CudaProbe.withCapability(java.util.List.of(new int[] {8, 6}), "no libcudart.so.11.0").reason();
+        assertTrue(ampere.contains("is supported, but") && ampere.contains("no libcudart.so.11.0"), ampere);
+    }
+
+    @Test
     void threadOptionsAreValidatedAndApplied() {
         Flavour.assumeNative();
         assertThrows(IllegalArgumentException.class,
