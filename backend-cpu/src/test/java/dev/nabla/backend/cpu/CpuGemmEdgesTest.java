@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * The `cpu` GEMM at every tail and block edge, against float64 host math. A backend built with tiny
  * blocks (KC=5, MC=2 MR, NC=2 NR) makes every block boundary appear at small sizes; the production
  * blocking is checked across its own KC, MC and NC edges; thread counts above the number of row
- * or column tiles check the partitioning. The fused dense kernels run through the same paths.
+ * or column tiles check the partitioning, and products with few rows take the column split. The
+ * fused dense kernels run through the same paths.
  */
 class CpuGemmEdgesTest {
     private static final SplittableRandom RANDOM = new SplittableRandom(7);
@@ -30,6 +31,9 @@ class CpuGemmEdgesTest {
             {1, 1, 1}, {Sgemm.MR - 1, Sgemm.NR - 1, 4}, {Sgemm.MR, Sgemm.NR, 5}, {Sgemm.MR + 1, Sgemm.NR + 1, 6},
             {2 * Sgemm.MR + 1, 2 * Sgemm.NR + 3, 11}, {3 * Sgemm.MR + 5, 5 * Sgemm.NR - 1, 17}, {50, 70, 33},
             {3, 200, 40}, {200, 3, 40}, {37, 41, 43},
+            // Past Sgemm.PARALLEL_MIN_WORK with few rows: the column split, its chunk tails, and (at
+            // 16 threads) more threads than rows.
+            {2 * Sgemm.MR + 5, 9 * Sgemm.NR + 7, 61}, {7, 20 * Sgemm.NR + 5, 120}, {1, 40 * Sgemm.NR + 1, 410},
         };
         for (DType dtype : DType.values()) {
             for (int threads : new int[] {1, 3, 16}) {
@@ -41,6 +45,9 @@ class CpuGemmEdgesTest {
             int[][] large = {
                 {13, 35, real.kc - 1}, {13, 35, real.kc + 1}, {13, 35, 2 * real.kc + 3},
                 {real.mc + 1, 17, 9}, {7, real.nc + 1, 9}, {Sgemm.MR * 3 + 1, Sgemm.NR * 5 + 2, real.kc + 7},
+                // Either side of Sgemm.COLUMN_SPLIT_MAX_ROWS, the split over several K blocks.
+                {100, 300, 2 * real.kc + 3}, {Sgemm.COLUMN_SPLIT_MAX_ROWS, 150, 40},
+                {Sgemm.COLUMN_SPLIT_MAX_ROWS + 1, 300, 100},
             };
             for (int[] s : large) {
                 cases.add(Arguments.of(dtype, real, 2, s[0], s[1], s[2]));
