@@ -42,12 +42,8 @@ final class EvalCommand implements Callable<Integer> {
             description = "mse or bce (default: the loss the model was trained with, else mse).")
     Loss loss;
 
-    @Option(names = "--dtype", converter = Converters.DTypeConverter.class,
-            description = "float32 or float64 (default: the model's).")
-    DType dtype;
-
-    @Option(names = "--batch", defaultValue = "256", description = "Rows per forward pass (default: ${DEFAULT-VALUE}).")
-    int batch;
+    @Mixin
+    ForwardOptions forward;
 
     @Mixin
     BackendChoice backendChoice;
@@ -58,13 +54,11 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        if (batch <= 0) {
-            throw new IllegalArgumentException("--batch must be positive, got " + batch);
-        }
+        int batch = forward.batch();
         ModelFile.Model m = ModelFile.load(model);
         int[] sizes = m.parameters().sizes();
         Loss useLoss = loss != null ? loss : m.loss() != null ? m.loss() : Loss.MSE;
-        DType useDtype = dtype != null ? dtype : m.dtype();
+        DType useDtype = forward.dtype(m);
         DataSource source = DataSource.parse(data);
         Dataset d = dataOptions.load(source, IdxLoader.Split.TEST, sizes[sizes.length - 1]);
         if (d.inputs() != sizes[0] || d.outputs() != sizes[sizes.length - 1]) {

@@ -9,7 +9,6 @@ import dev.nabla.nn.Evaluator;
 import dev.nabla.nn.LayerSizes;
 import dev.nabla.nn.Network;
 import dev.nabla.tensor.Backend;
-import dev.nabla.tensor.DType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,12 +43,8 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the outputs (CSV).")
     Path outFile;
 
-    @Option(names = "--dtype", converter = Converters.DTypeConverter.class,
-            description = "float32 or float64 (default: the model's).")
-    DType dtype;
-
-    @Option(names = "--batch", defaultValue = "256", description = "Rows per forward pass (default: ${DEFAULT-VALUE}).")
-    int batch;
+    @Mixin
+    ForwardOptions forward;
 
     @Mixin
     BackendChoice backendChoice;
@@ -60,9 +55,7 @@ final class PredictCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        if (batch <= 0) {
-            throw new IllegalArgumentException("--batch must be positive, got " + batch);
-        }
+        int batch = forward.batch();
         ModelFile.Model m = ModelFile.load(model);
         int[] sizes = m.parameters().sizes();
         int outputs = sizes[sizes.length - 1];
@@ -76,7 +69,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         float[] predictions;
         try (Backend backend = backendChoice.create();
-             Network net = new Network(backend, dtype != null ? dtype : m.dtype(), m.parameters())) {
+             Network net = new Network(backend, forward.dtype(m), m.parameters())) {
             predictions = Evaluator.predict(net, f, batch);
         }
         AtomicFiles.write(outFile, stream -> {
