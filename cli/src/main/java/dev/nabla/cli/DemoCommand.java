@@ -1,6 +1,6 @@
 package dev.nabla.cli;
 
-import dev.nabla.demo.Seed002;
+import dev.nabla.seeds.Seed002;
 import dev.nabla.tensor.Backend;
 import dev.nabla.tensor.DType;
 import picocli.CommandLine.Command;

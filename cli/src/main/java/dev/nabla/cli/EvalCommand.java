@@ -4,7 +4,7 @@ import dev.nabla.data.DataSource;
 import dev.nabla.data.Dataset;
 import dev.nabla.data.IdxLoader;
 import dev.nabla.io.ModelFile;
-import dev.nabla.nn.Evaluator;
+import dev.nabla.train.Evaluator;
 import dev.nabla.nn.LayerSizes;
 import dev.nabla.nn.Network;
 import dev.nabla.tensor.Backend;

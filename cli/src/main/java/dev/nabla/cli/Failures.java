@@ -1,6 +1,6 @@
 package dev.nabla.cli;
 
-import dev.nabla.nn.TrainingDivergedException;
+import dev.nabla.train.TrainingDivergedException;
 
 /** Maps failures to the one-line messages and exit codes the CLI promises. */
 final class Failures {

@@ -5,7 +5,7 @@ import dev.nabla.data.Features;
 import dev.nabla.data.IdxLoader;
 import dev.nabla.io.AtomicFiles;
 import dev.nabla.io.ModelFile;
-import dev.nabla.nn.Evaluator;
+import dev.nabla.train.Evaluator;
 import dev.nabla.nn.LayerSizes;
 import dev.nabla.nn.Network;
 import dev.nabla.tensor.Backend;

@@ -1,6 +1,6 @@
 package dev.nabla.cli;
 
-import dev.nabla.nn.Trainer;
+import dev.nabla.train.Trainer;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

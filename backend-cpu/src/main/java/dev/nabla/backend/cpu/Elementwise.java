@@ -1,6 +1,6 @@
 package dev.nabla.backend.cpu;
 
-import dev.nabla.backend.heap.HeapTensor;
+import dev.nabla.spi.HeapTensor;
 import dev.nabla.tensor.Loss;
 
 /**
