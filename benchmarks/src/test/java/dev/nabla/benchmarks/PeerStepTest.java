@@ -39,8 +39,9 @@ class PeerStepTest {
     void sgdStepIsTheNetworksForwardBackwardAndUpdate() {
         Parameters viaStep = sgdStepWeights(2);
         try (Backend backend = Backends.create("reference");
-             Network net = new Network(backend, WORKLOAD.dtype(), Parameters.xavierUniform(SyntheticBatch.SEED, WORKLOAD.sizes()));
-             Sgd sgd = new Sgd(SgdStep.LEARNING_RATE, 0);
+             Network net = new Network(backend, WORKLOAD.dtype(), Loss.MSE,
+                     Parameters.xavierUniform(SyntheticBatch.SEED, WORKLOAD.sizes()));
+             Sgd sgd = Sgd.withLearningRate(SgdStep.LEARNING_RATE);
              Tensor x = backend.zeros(WORKLOAD.dtype(), WORKLOAD.batch(), WORKLOAD.inputs());
              Tensor y = backend.zeros(WORKLOAD.dtype(), WORKLOAD.batch(), WORKLOAD.outputs())) {
             SyntheticBatch batch = SyntheticBatch.of(WORKLOAD);
@@ -48,7 +49,7 @@ class PeerStepTest {
             backend.copyFromHost(batch.targets(), y);
             Parameters initial = net.parameters();
             for (int i = 0; i < 2; i++) {
-                net.computeGradients(x, y, Loss.MSE);
+                net.computeGradients(x, y);
                 sgd.step(net);
             }
             assertEquals(net.parameters(), viaStep);

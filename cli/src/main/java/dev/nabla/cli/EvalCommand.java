@@ -3,7 +3,8 @@ package dev.nabla.cli;
 import dev.nabla.data.DataSource;
 import dev.nabla.data.Dataset;
 import dev.nabla.data.IdxLoader;
-import dev.nabla.io.ModelFile;
+import dev.nabla.model.ModelFile;
+import dev.nabla.train.Evaluation;
 import dev.nabla.train.Evaluator;
 import dev.nabla.nn.LayerSizes;
 import dev.nabla.nn.Network;
@@ -55,23 +56,24 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         int batch = forward.batch();
-        ModelFile.Model m = ModelFile.load(model);
+        ModelFile.Model m = ModelFile.read(model);
         int[] sizes = m.parameters().sizes();
-        Loss useLoss = loss != null ? loss : m.loss() != null ? m.loss() : Loss.MSE;
+        Loss modelLoss = m.loss() != null ? m.loss() : Loss.MSE;
+        Loss useLoss = loss != null ? loss : modelLoss;
         DType useDtype = forward.dtype(m);
         DataSource source = DataSource.parse(data);
-        Dataset d = dataOptions.load(source, IdxLoader.Split.TEST, sizes[sizes.length - 1]);
+        Dataset d = dataOptions.load(source, IdxLoader.Split.TEST, sizes[sizes.length - 1], useDtype);
         if (d.inputs() != sizes[0] || d.outputs() != sizes[sizes.length - 1]) {
             throw new IllegalArgumentException(data + " has " + d.inputs() + " inputs and " + d.outputs()
                     + " targets per row but the model " + LayerSizes.format(sizes) + " takes " + sizes[0]
                     + " and gives " + sizes[sizes.length - 1]);
         }
         try (Backend backend = backendChoice.create();
-             Network net = new Network(backend, useDtype, m.parameters())) {
+             Network net = new Network(backend, useDtype, modelLoss, m.parameters())) {
             out.printf(Locale.ROOT, "model %s: %s, %s, on %s%n", model, LayerSizes.format(sizes), useDtype,
                     backend.description());
             out.printf(Locale.ROOT, "data: %s: %d rows%n", DataOptions.describe(source, IdxLoader.Split.TEST), d.rows());
-            Evaluator.Result r = Evaluator.evaluate(net, d, useLoss, batch);
+            Evaluation r = Evaluator.evaluate(net, d, useLoss, batch);
             out.printf(Locale.ROOT, "loss %.6f (%s)%n", r.loss(), useLoss);
             if (r.hasAccuracy()) {
                 out.printf(Locale.ROOT, "accuracy %.2f%% (%d/%d)%n", 100 * r.accuracy(),

@@ -1,6 +1,6 @@
 package dev.nabla.cli;
 
-import dev.nabla.train.TrainingDivergedException;
+import dev.nabla.train.TrainingException;
 
 /** Maps failures to the one-line messages and exit codes the CLI promises. */
 final class Failures {
@@ -8,7 +8,7 @@ final class Failures {
     }
 
     static int exitCode(Throwable e) {
-        if (e instanceof TrainingDivergedException || e instanceof TrainingFailedException) {
+        if (e instanceof TrainingException) {
             return Nabla.EXIT_TRAINING_FAILED;
         }
         if (e instanceof IllegalArgumentException || e instanceof IllegalStateException

@@ -1,6 +1,6 @@
 package dev.nabla.cli;
 
-import dev.nabla.io.ModelFile;
+import dev.nabla.model.ModelFile;
 import dev.nabla.tensor.DType;
 import picocli.CommandLine.Option;
 

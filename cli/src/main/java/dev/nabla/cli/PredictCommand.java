@@ -4,11 +4,12 @@ import dev.nabla.data.DataSource;
 import dev.nabla.data.Features;
 import dev.nabla.data.IdxLoader;
 import dev.nabla.io.AtomicFiles;
-import dev.nabla.io.ModelFile;
-import dev.nabla.train.Evaluator;
+import dev.nabla.model.ModelFile;
 import dev.nabla.nn.LayerSizes;
 import dev.nabla.nn.Network;
 import dev.nabla.tensor.Backend;
+import dev.nabla.tensor.DType;
+import dev.nabla.tensor.Loss;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -56,25 +57,26 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         int batch = forward.batch();
-        ModelFile.Model m = ModelFile.load(model);
+        ModelFile.Model m = ModelFile.read(model);
         int[] sizes = m.parameters().sizes();
         int outputs = sizes[sizes.length - 1];
+        DType dtype = forward.dtype(m);
         DataSource source = DataSource.parse(data);
-        Features f = dataOptions.loadFeatures(source, IdxLoader.Split.TEST, outputs);
+        Features f = dataOptions.loadFeatures(source, IdxLoader.Split.TEST, outputs, dtype);
         if (f.inputs() != sizes[0]) {
             throw new IllegalArgumentException(data + " has " + f.inputs() + " input columns but the model "
                     + LayerSizes.format(sizes) + " takes " + sizes[0]
                     + (source instanceof DataSource.Csv && f.inputs() > sizes[0]
                     ? ": name the target columns with --targets K or --label-col C" : ""));
         }
-        float[] predictions;
+        double[] predictions;
         try (Backend backend = backendChoice.create();
-             Network net = new Network(backend, forward.dtype(m), m.parameters())) {
-            predictions = Evaluator.predict(net, f, batch);
+             Network net = new Network(backend, dtype, m.loss() != null ? m.loss() : Loss.MSE, m.parameters())) {
+            predictions = net.predict(f, batch);
         }
         AtomicFiles.write(outFile, stream -> {
             Writer w = new OutputStreamWriter(stream, StandardCharsets.UTF_8);
-            writeCsv(w, predictions, f.rows(), outputs);
+            writeCsv(w, predictions, f.rows(), outputs, dtype);
             w.flush();
         });
         out.println("wrote " + f.rows() + " predictions of " + LayerSizes.format(sizes) + " to " + outFile);
@@ -82,7 +84,8 @@ final class PredictCommand implements Callable<Integer> {
         return Nabla.EXIT_OK;
     }
 
-    static void writeCsv(Writer w, float[] values, int rows, int outputs) throws IOException {
+    /** The outputs as CSV, each value printed as the shortest decimal that reads back as the same {@code dtype} number. */
+    static void writeCsv(Writer w, double[] values, int rows, int outputs, DType dtype) throws IOException {
         StringBuilder line = new StringBuilder();
         for (int k = 0; k < outputs; k++) {
             line.append(k == 0 ? "" : ",").append("output_").append(k);
@@ -95,8 +98,13 @@ final class PredictCommand implements Callable<Integer> {
             line.setLength(0);
             int best = 0;
             for (int k = 0; k < outputs; k++) {
-                float v = values[r * outputs + k];
-                line.append(k == 0 ? "" : ",").append(v);
+                double v = values[r * outputs + k];
+                line.append(k == 0 ? "" : ",");
+                if (dtype == DType.FLOAT32) {
+                    line.append((float) v);
+                } else {
+                    line.append(v);
+                }
                 if (v > values[r * outputs + best]) {
                     best = k;
                 }

@@ -1,12 +1,10 @@
 package dev.nabla.cli;
 
-import dev.nabla.train.Trainer;
-
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Ctrl-C and SIGTERM during training: a shutdown hook asks the trainer to stop after the step in
+ * Ctrl-C and SIGTERM during training: a shutdown hook asks the training run to stop after the step in
  * progress and waits (up to a minute) for the command to finish cleanly, so that a checkpoint
  * being written is completed and the last good one stays. The JVM then exits with the signal's
  * status (130 for Ctrl-C, 143 for SIGTERM).
@@ -18,10 +16,10 @@ final class StopOnSignal implements AutoCloseable {
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile boolean signalled;
 
-    private StopOnSignal(Trainer trainer) {
+    private StopOnSignal(Runnable requestStop) {
         hook = new Thread(() -> {
             signalled = true;
-            trainer.requestStop();
+            requestStop.run();
             try {
                 finished.await(WAIT_SECONDS, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -31,8 +29,8 @@ final class StopOnSignal implements AutoCloseable {
     }
 
     /** Installs the hook when {@code enabled} (the real command line, not tests in one JVM). */
-    static StopOnSignal install(Trainer trainer, boolean enabled) {
-        StopOnSignal s = new StopOnSignal(trainer);
+    static StopOnSignal install(Runnable requestStop, boolean enabled) {
+        StopOnSignal s = new StopOnSignal(requestStop);
         if (enabled) {
             Runtime.getRuntime().addShutdownHook(s.hook);
         }

@@ -4,23 +4,25 @@ import dev.nabla.data.DataSource;
 import dev.nabla.data.Dataset;
 import dev.nabla.data.HoldOut;
 import dev.nabla.data.IdxLoader;
-import dev.nabla.data.SyntheticTeacher;
-import dev.nabla.io.Checkpoint;
-import dev.nabla.io.CheckpointDirectory;
-import dev.nabla.io.ModelFile;
-import dev.nabla.train.EpochStats;
-import dev.nabla.train.Evaluator;
+import dev.nabla.model.Checkpoint;
+import dev.nabla.model.CheckpointDirectory;
+import dev.nabla.model.ModelFile;
 import dev.nabla.nn.LayerSizes;
 import dev.nabla.nn.Network;
 import dev.nabla.nn.Parameters;
-import dev.nabla.nn.Sgd;
-import dev.nabla.train.Trainer;
-import dev.nabla.train.TrainingConfig;
-import dev.nabla.train.TrainingDivergedException;
-import dev.nabla.train.TrainingListener;
+import dev.nabla.seeds.SyntheticTeacher;
 import dev.nabla.tensor.Backend;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.Loss;
+import dev.nabla.train.CheckpointDirectoryTakenException;
+import dev.nabla.train.EpochReport;
+import dev.nabla.train.Evaluation;
+import dev.nabla.train.TrainingDivergedException;
+import dev.nabla.train.TrainingException;
+import dev.nabla.train.TrainingListener;
+import dev.nabla.train.TrainingResult;
+import dev.nabla.train.TrainingRun;
+import dev.nabla.train.TrainingSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,14 +35,14 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** Trains a network by mini-batch SGD, printing one line per epoch. */
+/**
+ * {@code nabla train}: maps the options onto a {@link TrainingRun} (which owns the epochs,
+ * validation, checkpoints, resume, the JSON log and divergence) and renders its progress.
+ */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Train a dense sigmoid network by mini-batch SGD. With no options: a seeded synthetic "
                 + "teacher network labels random inputs and a student network learns them.")
 final class TrainCommand implements Callable<Integer> {
-    /** How many checkpoints --checkpoint-dir keeps (the newest). */
-    static final int CHECKPOINTS_KEPT = 2;
-
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -68,7 +70,7 @@ final class TrainCommand implements Callable<Integer> {
     BackendChoice backendChoice;
 
     @Option(names = "--dtype", converter = Converters.DTypeConverter.class, defaultValue = "float32",
-            description = "float32 or float64 (default: ${DEFAULT-VALUE}).")
+            description = "float32 or float64 (default: ${DEFAULT-VALUE}); float64 also reads the data in float64.")
     DType dtype;
 
     @Option(names = "--layers", defaultValue = "8,16,4",
@@ -81,14 +83,13 @@ final class TrainCommand implements Callable<Integer> {
     Loss loss;
 
     @Option(names = "--lr", paramLabel = "RATE",
-            description = "Learning rate (default: 2.0 with mse; 0.1 with bce, whose output gradient (a - y) lacks "
-                    + "mse's factor a(1 - a) <= 1/4: on MNIST-shaped data 2.0 does not learn and 0.5 learns slower). "
-                    + "May be changed when resuming.")
+            description = "Learning rate (default: 2.0 with mse, 0.5 with bce, whose output gradient (a - y) lacks "
+                    + "mse's factor a(1 - a) <= 1/4). May be changed when resuming.")
     Double lrOption;
 
-    double learningRate;
-
-    @Option(names = "--momentum", defaultValue = "0.9", description = "SGD momentum in [0, 1) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--momentum", defaultValue = "0",
+            description = "SGD momentum in [0, 1) (default: ${DEFAULT-VALUE}, plain SGD, as in PyTorch and Keras; "
+                    + "with momentum mu the effective step is about lr / (1 - mu)).")
     double momentum;
 
     @Option(names = "--batch", defaultValue = "64", description = "Mini-batch size (default: ${DEFAULT-VALUE}).")
@@ -113,20 +114,26 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--model-in", paramLabel = "FILE", description = "Start from the weights of this model file.")
     Path modelIn;
 
-    @Option(names = "--model-out", paramLabel = "FILE", description = "Save the trained model here (safetensors).")
+    @Option(names = "--model-out", paramLabel = "FILE",
+            description = "Save the trained model here (safetensors); checked before training starts.")
     Path modelOut;
 
     @Option(names = "--checkpoint-dir", paramLabel = "DIR",
             description = "Write a checkpoint (weights, optimizer state, epoch and seed) here after every epoch; "
-                    + "the newest " + CHECKPOINTS_KEPT + " are kept.")
+                    + "the newest " + TrainingRun.DEFAULT_CHECKPOINTS_KEPT + " are kept. The directory belongs to "
+                    + "this run: one holding another run's checkpoints is refused.")
     Path checkpointDir;
 
     @Option(names = "--resume", description = "Continue from the newest checkpoint in --checkpoint-dir.")
     boolean resume;
 
+    @Option(names = "--overwrite-checkpoints",
+            description = "Delete the checkpoints an earlier run left in --checkpoint-dir instead of refusing it.")
+    boolean overwriteCheckpoints;
+
     @Option(names = "--log-json", paramLabel = "FILE",
             description = "Write one JSON object per epoch and line to FILE (epoch, loss, val_loss, val_accuracy, "
-                    + "samples_per_s, seconds); a resumed run appends.")
+                    + "samples_per_s, seconds); a fresh run truncates it, a resumed run appends.")
     Path logJson;
 
     @Option(names = "--verbose", description = "Print stack traces on failure.")
@@ -140,7 +147,7 @@ final class TrainCommand implements Callable<Integer> {
         checkOptionCombinations();
         DataSource source = DataSource.parse(data);
         Checkpoint checkpoint = resume ? loadCheckpoint() : null;
-        ModelFile.Model start = modelIn != null ? ModelFile.load(modelIn) : null;
+        ModelFile.Model start = modelIn != null ? ModelFile.read(modelIn) : null;
         if (checkpoint != null) {
             adopt(checkpoint);
         }
@@ -148,19 +155,25 @@ final class TrainCommand implements Callable<Integer> {
         if (start != null && start.loss() != null && !given("--loss")) {
             loss = start.loss();
         }
-        learningRate = lrOption != null ? lrOption
-                : checkpoint != null ? checkpoint.learningRate() : loss == Loss.BCE ? 0.1 : 2.0;
+        double learningRate = lrOption != null ? lrOption
+                : checkpoint != null ? checkpoint.learningRate() : TrainingSettings.defaultLearningRate(loss);
         if (checkpoint != null && learningRate != checkpoint.learningRate()) {
             out.printf(Locale.ROOT, "learning rate changed from %s to %s on resuming%n", checkpoint.learningRate(),
                     learningRate);
         }
-        TrainingConfig config = new TrainingConfig(loss, batch, epochs, !noShuffle, seed);
-        Sgd sgd = new Sgd(learningRate, momentum);
+        TrainingRun.Builder run = TrainingRun.builder();
+        if (checkpoint != null) {
+            run.resumeFrom(checkpoint);
+        }
+        run.learningRate(learningRate).momentum(momentum).batchSize(batch).epochs(epochs).seed(seed)
+                .shuffle(!noShuffle).checkpointDir(checkpointDir).overwriteCheckpoints(overwriteCheckpoints)
+                .jsonLog(logJson).modelOut(modelOut);
+        run.build(); // checks the settings before any data is read
 
         long loadStart = System.nanoTime();
         Dataset all = source instanceof DataSource.Synthetic
-                ? SyntheticTeacher.generate(seed, positiveSamples(), teacherSizes(layers))
-                : dataOptions.load(source, IdxLoader.Split.TRAIN, layers[layers.length - 1]);
+                ? SyntheticTeacher.generate(seed, positiveSamples(), teacherSizes(layers)).as(dtype)
+                : dataOptions.load(source, IdxLoader.Split.TRAIN, layers[layers.length - 1], dtype);
         double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
         checkFits(all, layers, "--data " + data);
         Dataset train = all;
@@ -173,55 +186,49 @@ final class TrainCommand implements Callable<Integer> {
             validationText = validation.rows() + " rows held out (--val-fraction " + valFraction + ")";
         } else if (valData != null) {
             DataSource valSource = DataSource.parse(valData);
-            validation = dataOptions.load(valSource, IdxLoader.Split.TEST, layers[layers.length - 1]);
+            validation = dataOptions.load(valSource, IdxLoader.Split.TEST, layers[layers.length - 1], dtype);
             checkFits(validation, layers, "--val-data " + valData);
             validationText = validation.rows() + " rows from " + DataOptions.describe(valSource, IdxLoader.Split.TEST);
         }
-        if (checkpoint != null && checkpoint.rows() != train.rows()) {
-            throw new IllegalArgumentException("the checkpoint was trained on " + checkpoint.rows() + " rows but this "
-                    + "data has " + train.rows() + ": resume with the same --data and validation options");
-        }
         Parameters initial = checkpoint != null ? checkpoint.parameters()
                 : start != null ? start.parameters() : Parameters.xavierUniform(seed, layers);
-        int firstEpoch = checkpoint != null ? checkpoint.nextEpoch() : 0;
 
         try (Backend backend = backendChoice.create();
-             Network net = new Network(backend, dtype, initial);
-             sgd) {
-            if (checkpoint != null && checkpoint.velocities() != null) {
-                sgd.setVelocities(net, checkpoint.velocities());
-            }
-            printHeader(layers, backend, source, train, loadSeconds, validationText, checkpoint, start);
-            Trainer trainer = new Trainer(config);
-            CheckpointDirectory checkpoints = checkpointDir == null ? null
-                    : new CheckpointDirectory(checkpointDir, CHECKPOINTS_KEPT);
-            Monitor monitor = new Monitor(net, sgd, train, validation, checkpoints, firstEpoch, checkpoint != null);
-            try (StopOnSignal signal = StopOnSignal.install(trainer, parent.handleSignals); monitor) {
+             Network net = new Network(backend, dtype, loss, initial)) {
+            printHeader(layers, backend, learningRate, source, train, loadSeconds, validationText, checkpoint);
+            TrainingRun trainingRun = run.validation(validation).listener(new Printer(train.rows())).build();
+            TrainingResult result;
+            try (StopOnSignal signal = StopOnSignal.install(trainingRun::requestStop, parent.handleSignals)) {
                 try {
-                    trainer.fit(net, sgd, train, firstEpoch, monitor);
+                    result = trainingRun.fit(net, train);
                 } catch (TrainingDivergedException e) {
-                    throw new TrainingFailedException(divergedMessage(e, monitor));
+                    throw new TrainingException(divergedMessage(e, learningRate), e);
+                } catch (CheckpointDirectoryTakenException e) {
+                    throw new IllegalArgumentException(e.getMessage() + " (--resume, another --checkpoint-dir, or "
+                            + "--overwrite-checkpoints)", e);
+                } finally {
+                    progress.close();
                 }
-                if (trainer.stopRequested()) {
-                    monitor.progress.finish();
+                if (result.status() == TrainingResult.Status.STOPPED) {
                     out.println("stopped by " + (signal.signalled() ? "a signal" : "request") + " during epoch "
-                            + (monitor.epochsDone + 1) + "; " + keptCheckpointText(monitor));
+                            + (result.epochsDone() + 1) + "; " + keptCheckpointText(result.lastCheckpoint()));
                     out.flush();
                     return Nabla.EXIT_TRAINING_FAILED;
                 }
-                if (checkpoint != null && firstEpoch >= epochs) {
-                    out.printf(Locale.ROOT, "the checkpoint already has %d epochs (--epochs %d): nothing to train%n",
-                            firstEpoch, epochs);
-                }
-                if (modelOut != null) {
-                    ModelFile.save(modelOut, net.parameters(), dtype, loss);
-                    out.println("model saved to " + modelOut);
-                }
+            }
+            if (checkpoint != null && checkpoint.epochsDone() >= epochs) {
+                out.printf(Locale.ROOT, "the checkpoint already has %d epochs (--epochs %d): nothing to train%n",
+                        checkpoint.epochsDone(), epochs);
+            }
+            if (result.model() != null) {
+                out.println("model saved to " + result.model());
             }
             out.flush();
         }
         return Nabla.EXIT_OK;
     }
+
+    private EpochProgress progress;
 
     private void checkOptionCombinations() {
         if (resume && checkpointDir == null) {
@@ -229,6 +236,9 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (resume && modelIn != null) {
             throw new IllegalArgumentException("--resume and --model-in are exclusive: a checkpoint holds the weights");
+        }
+        if (resume && overwriteCheckpoints) {
+            throw new IllegalArgumentException("--resume and --overwrite-checkpoints are exclusive");
         }
         if (valFraction != null && valData != null) {
             throw new IllegalArgumentException("--val-fraction and --val-data are exclusive");
@@ -239,9 +249,8 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private Checkpoint loadCheckpoint() throws IOException {
-        CheckpointDirectory dir = new CheckpointDirectory(checkpointDir, CHECKPOINTS_KEPT);
-        Path latest = dir.latest().orElseThrow(() -> new IllegalArgumentException("--resume: no checkpoint in "
-                + checkpointDir + " (files named checkpoint-epoch-NNNNNN.safetensors)"));
+        Path latest = CheckpointDirectory.latestIn(checkpointDir).orElseThrow(() -> new IllegalArgumentException(
+                "--resume: no checkpoint in " + checkpointDir + " (files named checkpoint-epoch-NNNNNN.safetensors)"));
         out.println("resuming from " + latest);
         return Checkpoint.load(latest);
     }
@@ -299,18 +308,15 @@ final class TrainCommand implements Callable<Integer> {
                     : ": give --layers " + d.inputs() + ",HIDDEN," + d.outputs()));
         }
         if (loss == Loss.BCE) {
-            float[] t = d.targets();
-            for (int i = 0; i < t.length; i++) {
-                if (!(t[i] >= 0f && t[i] <= 1f)) {
-                    throw new IllegalArgumentException(what + ": target " + t[i] + " (row " + (i / outputs + 1)
-                            + ", target " + (i % outputs + 1) + ") is outside [0, 1], which bce needs");
-                }
+            String outside = d.firstTargetOutside(0, 1);
+            if (outside != null) {
+                throw new IllegalArgumentException(what + ": " + outside + ", outside [0, 1], which bce needs");
             }
         }
     }
 
-    private void printHeader(int[] layers, Backend backend, DataSource source, Dataset train, double loadSeconds,
-                             String validationText, Checkpoint checkpoint, ModelFile.Model start) {
+    private void printHeader(int[] layers, Backend backend, double learningRate, DataSource source, Dataset train,
+                             double loadSeconds, String validationText, Checkpoint checkpoint) {
         out.printf(Locale.ROOT, "training %s on %s (%s), %s loss, lr %s, momentum %s, batch %d, %d epochs%n",
                 LayerSizes.format(layers), backend.description(), dtype, loss, learningRate, momentum, batch, epochs);
         if (source instanceof DataSource.Synthetic) {
@@ -326,24 +332,24 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (checkpoint != null) {
             out.printf(Locale.ROOT, "resumed after epoch %d%n", checkpoint.epochsDone());
-        } else if (start != null) {
+        } else if (modelIn != null) {
             out.println("starting from the weights of " + modelIn);
         }
         out.flush();
     }
 
-    private String divergedMessage(TrainingDivergedException e, Monitor monitor) {
+    private String divergedMessage(TrainingDivergedException e, double learningRate) {
         return String.format(Locale.ROOT, "training diverged: the loss is %s at epoch %d, batch %d (learning rate %s); "
-                        + "try a smaller learning rate, e.g. --lr %s; %s", e.loss(), e.epoch() + 1, e.batch() + 1,
-                learningRate, learningRate / 10, keptCheckpointText(monitor));
+                        + "try a smaller learning rate, e.g. --lr %s; %s", e.loss(), e.epoch(), e.batch(),
+                learningRate, learningRate / 10, keptCheckpointText(e.lastCheckpoint()));
     }
 
-    private String keptCheckpointText(Monitor monitor) {
+    private String keptCheckpointText(Path lastCheckpoint) {
         if (checkpointDir == null) {
             return "no checkpoint was written (use --checkpoint-dir)";
         }
-        return monitor.lastCheckpoint != null ? "the last good checkpoint is " + monitor.lastCheckpoint
-                + " (continue with --resume)" : "no epoch finished, so no checkpoint was written";
+        return lastCheckpoint != null ? "the last good checkpoint is " + lastCheckpoint + " (continue with --resume)"
+                : "no epoch finished, so no checkpoint was written";
     }
 
     private boolean given(String option) {
@@ -356,86 +362,37 @@ final class TrainCommand implements Callable<Integer> {
         return new int[] {student[0], hidden, student[student.length - 1]};
     }
 
-    /** Per epoch: the progress display, validation, the printed line, the JSON log and the checkpoint. */
-    private final class Monitor implements TrainingListener, AutoCloseable {
-        final Network net;
-        final Sgd sgd;
-        final Dataset train;
-        final Dataset validation;
-        final boolean validationOneHot;
-        final CheckpointDirectory checkpoints;
-        final EpochProgress progress;
-        final JsonLog log;
-        Path lastCheckpoint;
-        int epochsDone;
-
-        Monitor(Network net, Sgd sgd, Dataset train, Dataset validation, CheckpointDirectory checkpoints,
-                int firstEpoch, boolean resumed) throws IOException {
-            this.net = net;
-            this.sgd = sgd;
-            this.train = train;
-            this.validation = validation;
-            this.validationOneHot = validation != null && validation.isOneHot();
-            this.checkpoints = checkpoints;
-            this.progress = new EpochProgress(parent.terminal ? System.err : null, out, 30, epochs, train.rows(), batch);
-            this.log = logJson == null ? null : new JsonLog(logJson, resumed);
-            this.epochsDone = firstEpoch;
-            if (checkpoints != null && resumed) {
-                lastCheckpoint = checkpoints.latest().orElse(null);
-            }
+    /** Renders the run's progress: the progress display during an epoch, one line after it. */
+    private final class Printer implements TrainingListener {
+        Printer(int rows) {
+            progress = new EpochProgress(parent.terminal ? System.err : null, out, 30, epochs, rows, batch);
         }
 
         @Override
-        public void onEpochStart(int epoch, int batches) {
-            epochsDone = epoch;
-            progress.start(epoch);
+        public void onEpochStart(int epoch, int total, int batches) {
+            progress.start(epoch - 1);
         }
 
         @Override
-        public void onBatchEnd(int epoch, int batchIndex, int batches, double batchLoss) {
-            progress.batchDone(epoch, batchIndex);
+        public void onBatchEnd(int epoch, int batchIndex, int batches) {
+            progress.batchDone(epoch - 1, batchIndex - 1);
         }
 
         @Override
-        public void onEpochEnd(EpochStats s) {
+        public void onEpochEnd(EpochReport r) {
             progress.finish();
-            double valLoss = Double.NaN;
-            double valAccuracy = Double.NaN;
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "epoch %3d/%d  loss %.6f",
-                    s.epoch() + 1, epochs, s.loss()));
-            if (validation != null) {
-                Evaluator.Result r = Evaluator.evaluate(net, validation, loss, Math.max(batch, 256), validationOneHot);
-                valLoss = r.loss();
-                valAccuracy = r.accuracy();
-                line.append(String.format(Locale.ROOT, "  val_loss %.6f", valLoss));
-                if (r.hasAccuracy()) {
-                    line.append(String.format(Locale.ROOT, "  val_acc %.2f%%", 100 * valAccuracy));
+                    r.epoch(), r.epochs(), r.loss()));
+            Evaluation v = r.validation();
+            if (v != null) {
+                line.append(String.format(Locale.ROOT, "  val_loss %.6f", v.loss()));
+                if (v.hasAccuracy()) {
+                    line.append(String.format(Locale.ROOT, "  val_acc %.2f%%", 100 * v.accuracy()));
                 }
             }
-            line.append(String.format(Locale.ROOT, "  %,.0f samples/s  %.1f s", s.samplesPerSecond(), s.seconds()));
+            line.append(String.format(Locale.ROOT, "  %,.0f samples/s  %.1f s", r.samplesPerSecond(), r.seconds()));
             out.println(line);
             out.flush();
-            if (log != null) {
-                log.epoch(s.epoch() + 1, s.loss(), valLoss, valAccuracy, s.samplesPerSecond(), s.seconds());
-            }
-            if (checkpoints != null) {
-                try {
-                    lastCheckpoint = checkpoints.save(new Checkpoint(net.parameters(), sgd.velocities(), dtype, loss,
-                            s.epoch() + 1, seed, !noShuffle, learningRate, momentum, batch, train.rows()));
-                } catch (IOException e) {
-                    throw new TrainingFailedException("cannot write the checkpoint of epoch " + (s.epoch() + 1) + " in "
-                            + checkpoints.dir() + " (" + e + "); " + keptCheckpointText(this));
-                }
-            }
-            epochsDone = s.epoch() + 1;
-        }
-
-        @Override
-        public void close() throws IOException {
-            progress.close();
-            if (log != null) {
-                log.close();
-            }
         }
     }
 }

@@ -114,7 +114,7 @@ class CliHostileInputTest {
                 "has 2 inputs and 1 targets per row but the network 8-16-4", "--layers 2,HIDDEN,1");
         Files.writeString(bad, "1,2,3\n");
         assertRejected(CliTest.run("train", "--backend", "reference", "--data", bad.toString(), "--layers", "2,3,1",
-                "--loss", "bce"), "target 3.0 (row 1, target 1) is outside [0, 1], which bce needs");
+                "--loss", "bce"), "row 1, target 1 is 3.0, outside [0, 1], which bce needs");
     }
 
     private static byte[] idx(int type, int[] dims, int dataBytes) throws IOException {

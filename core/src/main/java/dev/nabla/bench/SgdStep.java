@@ -31,7 +31,8 @@ public final class SgdStep implements TrainingStep {
         this.backend = backend;
         this.workload = workload;
         SyntheticBatch batch = SyntheticBatch.of(workload);
-        Network net = new Network(backend, workload.dtype(), Parameters.xavierUniform(SyntheticBatch.SEED, workload.sizes()));
+        Network net = new Network(backend, workload.dtype(), Loss.MSE,
+                Parameters.xavierUniform(SyntheticBatch.SEED, workload.sizes()));
         Tensor xs = null;
         Tensor ys = null;
         try {
@@ -45,7 +46,7 @@ public final class SgdStep implements TrainingStep {
             throw e;
         }
         this.network = net;
-        this.sgd = new Sgd(LEARNING_RATE, 0);
+        this.sgd = Sgd.withLearningRate(LEARNING_RATE);
         this.x = xs;
         this.y = ys;
     }
@@ -66,7 +67,7 @@ public final class SgdStep implements TrainingStep {
 
     @Override
     public double run() {
-        double loss = network.computeGradients(x, y, Loss.MSE);
+        double loss = network.computeGradients(x, y);
         sgd.step(network);
         return loss;
     }

@@ -134,11 +134,11 @@ public final class GradientCrossCheck {
         for (int i = 0; i < backends.size(); i++) {
             Backend backend = backends.get(i);
             names.add(backend.id());
-            try (Network net = new Network(backend, dtype, params);
+            try (Network net = new Network(backend, dtype, loss, params);
                  Tensor tx = backend.zeros(dtype, batch, in); Tensor ty = backend.zeros(dtype, batch, out)) {
                 backend.copyFromHost(x, tx);
                 backend.copyFromHost(y, ty);
-                losses[i] = net.computeGradients(tx, ty, loss);
+                losses[i] = net.computeGradients(tx, ty);
                 gradients.add(net.gradients());
             }
         }

@@ -1,12 +1,15 @@
 package dev.nabla.data;
 
+import dev.nabla.tensor.DType;
+
 import java.util.Objects;
 
 /**
  * How to read a CSV file: the delimiter, whether the first line is a header, and which columns
  * are targets. Targets are either the last {@code K} columns taken as they are, or one label column
  * holding a class index in {@code 0 .. classes-1} that becomes a one-hot row. Every other column
- * is an input.
+ * is an input. Values are stored in float32 unless {@link #withDtype} asks for float64 (each cell is
+ * then parsed as a double, so a float64 run sees the file's digits, not a float32 rounding of them).
  */
 public final class CsvFormat {
     /** Whether the first line names the columns. */
@@ -22,8 +25,10 @@ public final class CsvFormat {
     private final int targetColumns;
     private final String labelColumn;
     private final int classes;
+    private final DType dtype;
 
-    private CsvFormat(char delimiter, Header header, int targetColumns, String labelColumn, int classes) {
+    private CsvFormat(char delimiter, Header header, int targetColumns, String labelColumn, int classes,
+                      DType dtype) {
         if (delimiter == '"' || delimiter == '\n' || delimiter == '\r' || Character.isDigit(delimiter)
                 || delimiter == '.' || delimiter == '-' || delimiter == '+') {
             throw new IllegalArgumentException("'" + delimiter + "' cannot be a CSV delimiter");
@@ -33,19 +38,20 @@ public final class CsvFormat {
         this.targetColumns = targetColumns;
         this.labelColumn = labelColumn;
         this.classes = classes;
+        this.dtype = Objects.requireNonNull(dtype, "dtype");
     }
 
     /** Comma-delimited, header detected, no target columns (every column is an input). */
     public static CsvFormat defaults() {
-        return new CsvFormat(',', Header.AUTO, 0, null, 0);
+        return new CsvFormat(',', Header.AUTO, 0, null, 0, DType.FLOAT32);
     }
 
     public CsvFormat withDelimiter(char d) {
-        return new CsvFormat(d, header, targetColumns, labelColumn, classes);
+        return new CsvFormat(d, header, targetColumns, labelColumn, classes, dtype);
     }
 
     public CsvFormat withHeader(Header h) {
-        return new CsvFormat(delimiter, h, targetColumns, labelColumn, classes);
+        return new CsvFormat(delimiter, h, targetColumns, labelColumn, classes, dtype);
     }
 
     /** The last {@code k} columns are the targets, as they are. */
@@ -53,7 +59,7 @@ public final class CsvFormat {
         if (k <= 0) {
             throw new IllegalArgumentException("--targets must be positive, got " + k);
         }
-        return new CsvFormat(delimiter, header, k, null, 0);
+        return new CsvFormat(delimiter, header, k, null, 0, dtype);
     }
 
     /**
@@ -68,7 +74,17 @@ public final class CsvFormat {
         if (classes < 1) {
             throw new IllegalArgumentException("--classes must be positive, got " + classes);
         }
-        return new CsvFormat(delimiter, header, 0, column.trim(), classes);
+        return new CsvFormat(delimiter, header, 0, column.trim(), classes, dtype);
+    }
+
+    /** Stores the values in {@code dtype}: float32 (the default, compact) or float64 (exact for float64 runs). */
+    public CsvFormat withDtype(DType dtype) {
+        return new CsvFormat(delimiter, header, targetColumns, labelColumn, classes, dtype);
+    }
+
+    /** The precision values are parsed and stored in. */
+    public DType dtype() {
+        return dtype;
     }
 
     public char delimiter() {

@@ -1,5 +1,7 @@
 package dev.nabla.data;
 
+import dev.nabla.tensor.DType;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,7 +48,7 @@ public final class CsvLoader {
         }
         Parser p = new Parser(name, format, true, sizeHint);
         p.parse(in);
-        return new Dataset(p.rows, p.inputs, format.outputs(), p.features.toArray(), p.targets.toArray());
+        return new Dataset(p.features.toValues(p.rows, p.inputs), p.targets.toValues(p.rows, format.outputs()));
     }
 
     /** Reads the input columns from a stream. */
@@ -54,7 +56,7 @@ public final class CsvLoader {
             throws IOException {
         Parser p = new Parser(name, format, false, sizeHint);
         p.parse(in);
-        return new Features(p.rows, p.inputs, p.features.toArray());
+        return new Features(p.features.toValues(p.rows, p.inputs));
     }
 
     /** What one column becomes. */
@@ -64,8 +66,8 @@ public final class CsvLoader {
         final String name;
         final CsvFormat format;
         final boolean wantTargets;
-        final FloatArrayBuilder features;
-        final FloatArrayBuilder targets;
+        final ValueArrayBuilder features;
+        final ValueArrayBuilder targets;
         final CellSplitter splitter;
         Role[] roles;
         int columns = -1;
@@ -78,9 +80,9 @@ public final class CsvLoader {
             this.format = format;
             this.wantTargets = wantTargets;
             int estimate = (int) Math.min(16L << 20, Math.max(1024, sizeHint / 8));
-            this.features = new FloatArrayBuilder(estimate);
-            this.targets = new FloatArrayBuilder(wantTargets ? 1024 : 16);
-            this.splitter = new CellSplitter(format.delimiter());
+            this.features = new ValueArrayBuilder(format.dtype(), estimate);
+            this.targets = new ValueArrayBuilder(format.dtype(), wantTargets ? 1024 : 16);
+            this.splitter = new CellSplitter(format.delimiter(), format.dtype());
         }
 
         void parse(InputStream in) throws IOException {
@@ -240,7 +242,7 @@ public final class CsvLoader {
             rows++;
         }
 
-        float number(int c) {
+        double number(int c) {
             String problem = splitter.parse(c);
             if (problem != null) {
                 throw error(c, problem);
@@ -249,7 +251,7 @@ public final class CsvLoader {
         }
 
         int label(int c) {
-            float v = number(c);
+            double v = number(c);
             int classes = format.classes();
             if (v != Math.rint(v) || v < 0 || v >= classes) {
                 throw error(c, "label " + clip(splitter.text(c).trim()) + " is not a class index in 0.." + (classes - 1)
@@ -260,7 +262,7 @@ public final class CsvLoader {
 
         void oneHot(int label, String where) {
             for (int k = 0; k < format.classes(); k++) {
-                targets.add(k == label ? 1f : 0f, where);
+                targets.add(k == label ? 1 : 0, where);
             }
         }
 
@@ -285,10 +287,12 @@ public final class CsvLoader {
         private int[] starts = new int[64];
         private int[] ends = new int[64];
         private String[] unquoted = new String[64];
-        private float value;
+        private final boolean float64;
+        private double value;
 
-        CellSplitter(char delimiter) {
+        CellSplitter(char delimiter, DType dtype) {
             this.delimiter = delimiter;
+            this.float64 = dtype == DType.FLOAT64;
         }
 
         void split(String text, Errors errors) {
@@ -403,15 +407,16 @@ public final class CsvLoader {
                 }
                 return "'" + clip(cell) + "' is not a number";
             }
-            float v = Float.parseFloat(cell);
-            if (Float.isInfinite(v)) {
-                return "value " + clip(cell) + " is outside the float32 range";
+            // Parsed in the storage precision directly: rounding a double to float could round twice.
+            double v = float64 ? Double.parseDouble(cell) : Float.parseFloat(cell);
+            if (Double.isInfinite(v)) {
+                return "value " + clip(cell) + " is outside the " + (float64 ? "float64" : "float32") + " range";
             }
             value = v;
             return null;
         }
 
-        float value() {
+        double value() {
             return value;
         }
 

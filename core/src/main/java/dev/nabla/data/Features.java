@@ -1,36 +1,80 @@
 package dev.nabla.data;
 
-/** Inputs without targets (what `predict` reads): {@code values} [rows, inputs], row-major. */
-public final class Features {
-    private final int rows;
-    private final int inputs;
-    private final float[] values;
+import dev.nabla.tensor.DType;
 
-    public Features(int rows, int inputs, float[] values) {
-        if (rows <= 0 || inputs <= 0 || values.length != (long) rows * inputs) {
-            throw new IllegalArgumentException("features of " + rows + " rows x " + inputs + " inputs cannot hold "
-                    + values.length + " values");
-        }
-        this.rows = rows;
-        this.inputs = inputs;
-        this.values = values;
+/**
+ * Inputs without targets (what prediction reads): [rows, inputs] row-major, stored in float32 or
+ * float64. Immutable; safe to share between threads.
+ */
+public final class Features {
+    private final HostValues x;
+
+    Features(HostValues x) {
+        this.x = x;
     }
 
-    /** The inputs of a labelled data set (shares its array). */
-    public static Features of(Dataset data) {
-        return new Features(data.rows(), data.inputs(), data.features());
+    /** float32 inputs over the given row-major array (not copied). */
+    public Features(int rows, int inputs, float[] values) {
+        this(HostValues.of(rows, inputs, values));
+    }
+
+    /** float64 inputs over the given row-major array (not copied). */
+    public Features(int rows, int inputs, double[] values) {
+        this(HostValues.of(rows, inputs, values));
+    }
+
+    /** float32 inputs copied from one array per row. */
+    public static Features of(float[][] rows) {
+        return new Features(HostValues.copyOf(rows, "inputs"));
+    }
+
+    /** float64 inputs copied from one array per row. */
+    public static Features of(double[][] rows) {
+        return new Features(HostValues.copyOf(rows, "inputs"));
     }
 
     public int rows() {
-        return rows;
+        return x.rows;
     }
 
     public int inputs() {
-        return inputs;
+        return x.cols;
     }
 
-    /** The live array [rows, inputs]. */
-    public float[] values() {
-        return values;
+    public DType dtype() {
+        return x.dtype();
+    }
+
+    public double value(int row, int input) {
+        return x.get(row, input);
+    }
+
+    /** All values [rows, inputs] in float32: the stored array itself when float32 (do not modify it), else a rounded copy. */
+    public float[] floatValues() {
+        return x.floats();
+    }
+
+    /** All values in float64: the stored array itself when float64 (do not modify it), else a widened copy. */
+    public double[] doubleValues() {
+        return x.doubles();
+    }
+
+    /** Copies rows {@code [from, from+count)} into {@code out} [count, inputs] (rounding float64 values). */
+    public void copyRows(int from, int count, float[] out) {
+        for (int i = 0; i < count; i++) {
+            x.copyRow(from + i, out, i * x.cols);
+        }
+    }
+
+    /** Copies rows {@code [from, from+count)} into {@code out} [count, inputs]. */
+    public void copyRows(int from, int count, double[] out) {
+        for (int i = 0; i < count; i++) {
+            x.copyRow(from + i, out, i * x.cols);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Features[" + rows() + " rows x " + inputs() + ", " + dtype() + "]";
     }
 }

@@ -6,8 +6,8 @@ import java.util.SplittableRandom;
 public record HoldOut(Dataset train, Dataset validation) {
     /**
      * Moves a seeded random {@code fraction} of the rows (rounded, at least one, leaving at least
-     * one) to the validation set; both keep the original row order. Random rather than the last rows
-     * because files are often sorted by class.
+     * one) to the validation set; both keep the original row order and the data set's precision.
+     * Random rather than the last rows because files are often sorted by class.
      */
     public static HoldOut split(Dataset data, double fraction, long seed) {
         if (!(fraction > 0 && fraction < 1)) {
@@ -31,26 +31,17 @@ public record HoldOut(Dataset train, Dataset validation) {
                 held[t] = true;
             }
         }
-        int in = data.inputs();
-        int out = data.outputs();
-        int train = rows - val;
-        float[] tx = new float[Math.multiplyExact(train, in)];
-        float[] ty = new float[Math.multiplyExact(train, out)];
-        float[] vx = new float[Math.multiplyExact(val, in)];
-        float[] vy = new float[Math.multiplyExact(val, out)];
+        int[] trainRows = new int[rows - val];
+        int[] valRows = new int[val];
         int ti = 0;
         int vi = 0;
         for (int r = 0; r < rows; r++) {
             if (held[r]) {
-                System.arraycopy(data.features(), r * in, vx, vi * in, in);
-                System.arraycopy(data.targets(), r * out, vy, vi * out, out);
-                vi++;
+                valRows[vi++] = r;
             } else {
-                System.arraycopy(data.features(), r * in, tx, ti * in, in);
-                System.arraycopy(data.targets(), r * out, ty, ti * out, out);
-                ti++;
+                trainRows[ti++] = r;
             }
         }
-        return new HoldOut(new Dataset(train, in, out, tx, ty), new Dataset(val, in, out, vx, vy));
+        return new HoldOut(data.select(trainRows), data.select(valRows));
     }
 }

@@ -1,5 +1,7 @@
 package dev.nabla.data;
 
+import dev.nabla.io.AtomicFiles;
+
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -64,7 +66,7 @@ public final class IdxFile {
 
     /** Writes this array atomically to {@code file}, gzip-compressed when {@code gzip}. */
     public void write(Path file, boolean gzip) throws IOException {
-        dev.nabla.io.AtomicFiles.write(file, raw -> {
+        AtomicFiles.write(file, raw -> {
             java.io.OutputStream out = gzip ? new java.util.zip.GZIPOutputStream(raw, 1 << 16) : raw;
             java.io.DataOutputStream d = new java.io.DataOutputStream(out);
             d.writeInt(TYPE_UBYTE << 8 | dims.length);
@@ -149,9 +151,9 @@ public final class IdxFile {
             }
             dims[d] = dim;
             elements *= dim; // at most 8 factors < 2^31 each: checked against the limit below after each step
-            if (elements > FloatArrayBuilder.MAX_LENGTH) {
+            if (elements > ValueArrayBuilder.MAX_LENGTH) {
                 throw new DataFormatException(name + ": the dimensions " + describe(dims, d + 1) + "... claim more than "
-                        + FloatArrayBuilder.MAX_LENGTH + " elements, too many for this reader");
+                        + ValueArrayBuilder.MAX_LENGTH + " elements, too many for this reader");
             }
         }
         if (!gzip) {

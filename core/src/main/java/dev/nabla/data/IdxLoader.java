@@ -1,5 +1,7 @@
 package dev.nabla.data;
 
+import dev.nabla.tensor.DType;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,14 +42,6 @@ public final class IdxLoader {
         }
     }
 
-    private static final float[] SCALE = new float[256];
-
-    static {
-        for (int i = 0; i < 256; i++) {
-            SCALE[i] = i / 255f;
-        }
-    }
-
     private IdxLoader() {
     }
 
@@ -61,24 +55,33 @@ public final class IdxLoader {
         return find(dir, split, "labels", "idx1");
     }
 
-    /** Loads {@code split} of the directory; labels must be below {@code classes}. */
+    /** Loads {@code split} of the directory in float32; labels must be below {@code classes}. */
     public static Dataset load(Path dir, Split split, int classes) throws IOException {
-        return load(imagesFile(dir, split), labelsFile(dir, split), classes);
+        return load(dir, split, classes, DType.FLOAT32);
+    }
+
+    /** Loads {@code split} of the directory, stored in {@code dtype}; labels must be below {@code classes}. */
+    public static Dataset load(Path dir, Split split, int classes, DType dtype) throws IOException {
+        return load(imagesFile(dir, split), labelsFile(dir, split), classes, dtype);
     }
 
     /** Loads an images file and a labels file; labels must be below {@code classes}. */
-    public static Dataset load(Path imagesFile, Path labelsFile, int classes) throws IOException {
+    public static Dataset load(Path imagesFile, Path labelsFile, int classes, DType dtype) throws IOException {
         IdxFile labels = IdxFile.read(labelsFile);
         if (labels.dims().length != 1) {
             throw new DataFormatException(labelsFile + ": a labels file has 1 dimension, this one has "
                     + labels.dims().length);
         }
         IdxFile images = IdxFile.read(imagesFile);
-        return toDataset(images, imagesFile.toString(), labels, labelsFile.toString(), classes);
+        return toDataset(images, imagesFile.toString(), labels, labelsFile.toString(), classes, dtype);
     }
 
-    /** Images [n, d1, d2...] scaled to [0, 1] and labels [n] one-hot over {@code classes}. */
-    public static Dataset toDataset(IdxFile images, String imagesName, IdxFile labels, String labelsName, int classes) {
+    /**
+     * Images [n, d1, d2...] scaled to [0, 1] (byte / 255, computed in {@code dtype}) and labels [n]
+     * one-hot over {@code classes}.
+     */
+    public static Dataset toDataset(IdxFile images, String imagesName, IdxFile labels, String labelsName, int classes,
+                                    DType dtype) {
         if (classes < 1) {
             throw new IllegalArgumentException("classes must be positive, got " + classes);
         }
@@ -95,23 +98,38 @@ public final class IdxLoader {
         }
         int inputs = images.data().length / n;
         long targetCount = (long) n * classes;
-        if (targetCount > FloatArrayBuilder.MAX_LENGTH) {
+        if (targetCount > ValueArrayBuilder.MAX_LENGTH) {
             throw new DataFormatException(labelsName + ": " + n + " labels x " + classes + " classes is too many targets");
         }
         byte[] labelBytes = labels.data();
-        float[] y = new float[(int) targetCount];
+        int[] hot = new int[n];
         for (int i = 0; i < n; i++) {
             int label = labelBytes[i] & 0xff;
             if (label >= classes) {
                 throw new DataFormatException(labelsName + ": label " + label + " of item " + i + " is outside 0.."
                         + (classes - 1) + " (the network has " + classes + " outputs)");
             }
-            y[i * classes + label] = 1f;
+            hot[i] = i * classes + label;
         }
         byte[] pixels = images.data();
+        if (dtype == DType.FLOAT64) {
+            double[] y = new double[(int) targetCount];
+            for (int h : hot) {
+                y[h] = 1;
+            }
+            double[] x = new double[pixels.length];
+            for (int i = 0; i < pixels.length; i++) {
+                x[i] = (pixels[i] & 0xff) / 255.0;
+            }
+            return new Dataset(n, inputs, classes, x, y);
+        }
+        float[] y = new float[(int) targetCount];
+        for (int h : hot) {
+            y[h] = 1f;
+        }
         float[] x = new float[pixels.length];
         for (int i = 0; i < pixels.length; i++) {
-            x[i] = SCALE[pixels[i] & 0xff];
+            x[i] = (pixels[i] & 0xff) / 255f;
         }
         return new Dataset(n, inputs, classes, x, y);
     }

@@ -241,7 +241,8 @@ public final class SafeTensorsFile {
         return out;
     }
 
-    static ModelFormatException bad(String file, String problem) {
+    /** The exception for a malformed file: "FILE: problem". */
+    public static ModelFormatException bad(String file, String problem) {
         return new ModelFormatException(file + ": " + problem);
     }
 

@@ -1,5 +1,6 @@
 package dev.nabla.nn;
 
+import dev.nabla.data.Features;
 import dev.nabla.tensor.Backend;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.Loss;
@@ -9,9 +10,11 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * A dense network with a sigmoid on every layer, living on one backend in one dtype.
+ * A dense network with a sigmoid on every layer, trained for one loss, living on one backend in
+ * one dtype. Build one with {@link #builder()}; close it to free its tensors.
  *
  * <p>Forward over a mini-batch X [B, in]: Z_l = A_{l-1} W_l^T + b_l, A_l = sigmoid(Z_l), A_0 = X.
  * Backward reuses the activations saved by the forward pass (Z is never recomputed):
@@ -19,14 +22,18 @@ import java.util.Map;
  * delta_{l-1} = (delta_l W_l) * A_{l-1} * (1 - A_{l-1}).
  *
  * <p>Buffers for the activations and deltas are allocated the first time a batch size is seen and
- * reused after, so a training step allocates nothing once warmed up.
+ * reused after, so a training step allocates nothing once warmed up. Like its backend, a network is
+ * used from one thread at a time.
  */
 public final class Network implements AutoCloseable {
     /** Batch sizes whose buffers are kept; a training run needs two (full and last batch). */
     private static final int CACHED_BATCH_SIZES = 4;
+    /** Rows per forward pass in {@link #predict}. */
+    private static final int PREDICT_BATCH = 256;
 
     private final Backend backend;
     private final DType dtype;
+    private final Loss loss;
     private final int[] sizes;
     private final Tensor[] weights;
     private final Tensor[] biases;
@@ -34,25 +41,37 @@ public final class Network implements AutoCloseable {
     private final Tensor[] biasGrads;
     private final Map<Integer, Workspace> workspaces = new LinkedHashMap<>(8, 0.75f, true);
     private Workspace last;
+    private Tensor predictInput;
     private boolean closed;
 
-    /** A network on {@code backend} holding a copy of {@code initial} in {@code dtype}. */
-    public Network(Backend backend, DType dtype, Parameters initial) {
-        this.backend = backend;
-        this.dtype = dtype;
+    /** A network on {@code backend} holding a copy of {@code initial} in {@code dtype}, trained for {@code loss}. */
+    public Network(Backend backend, DType dtype, Loss loss, Parameters initial) {
+        this.backend = Objects.requireNonNull(backend, "backend");
+        this.dtype = Objects.requireNonNull(dtype, "dtype");
+        this.loss = Objects.requireNonNull(loss, "loss");
         this.sizes = initial.sizes();
         int layers = sizes.length - 1;
         weights = new Tensor[layers];
         biases = new Tensor[layers];
         weightGrads = new Tensor[layers];
         biasGrads = new Tensor[layers];
-        for (int l = 0; l < layers; l++) {
-            weights[l] = backend.zeros(dtype, sizes[l + 1], sizes[l]);
-            biases[l] = backend.zeros(dtype, 1, sizes[l + 1]);
-            weightGrads[l] = backend.zeros(dtype, sizes[l + 1], sizes[l]);
-            biasGrads[l] = backend.zeros(dtype, 1, sizes[l + 1]);
+        try {
+            for (int l = 0; l < layers; l++) {
+                weights[l] = backend.zeros(dtype, sizes[l + 1], sizes[l]);
+                biases[l] = backend.zeros(dtype, 1, sizes[l + 1]);
+                weightGrads[l] = backend.zeros(dtype, sizes[l + 1], sizes[l]);
+                biasGrads[l] = backend.zeros(dtype, 1, sizes[l + 1]);
+            }
+            setParameters(initial);
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
         }
-        setParameters(initial);
+    }
+
+    /** A builder: layer sizes (or parameters) are required; the loss defaults to mse and the dtype to float32. */
+    public static Builder builder() {
+        return new Builder();
     }
 
     public Backend backend() {
@@ -61,6 +80,11 @@ public final class Network implements AutoCloseable {
 
     public DType dtype() {
         return dtype;
+    }
+
+    /** The loss this network is trained for (and evaluated with by default). */
+    public Loss loss() {
+        return loss;
     }
 
     /** Layer sizes: input, hidden..., output. */
@@ -100,10 +124,7 @@ public final class Network implements AutoCloseable {
 
     /** Replaces the parameters with a copy of {@code p} (same layer sizes). */
     public void setParameters(Parameters p) {
-        if (!Arrays.equals(p.sizes(), sizes)) {
-            throw new IllegalArgumentException("parameters have layer sizes " + LayerSizes.format(p.sizes())
-                    + " but the network has " + LayerSizes.format(sizes));
-        }
+        requireSizes("parameters", p);
         for (int l = 0; l < layers(); l++) {
             backend.copyFromHost(p.weight(l), weights[l]);
             backend.copyFromHost(p.bias(l), biases[l]);
@@ -128,6 +149,18 @@ public final class Network implements AutoCloseable {
             backend.copyToHost(biasGrads[l], g.bias(l), 0);
         }
         return g;
+    }
+
+    /**
+     * Replaces the gradients with {@code g} (e.g. gradients summed over several machines), so that an
+     * optimizer step applies them.
+     */
+    public void setGradients(Parameters g) {
+        requireSizes("gradients", g);
+        for (int l = 0; l < layers(); l++) {
+            backend.copyFromHost(g.weight(l), weightGrads[l]);
+            backend.copyFromHost(g.bias(l), biasGrads[l]);
+        }
     }
 
     /**
@@ -156,10 +189,15 @@ public final class Network implements AutoCloseable {
         return last.activations[layers() - 1];
     }
 
-    /** The mean loss of the network on the mini-batch (x, y), without gradients. */
-    public double loss(Tensor x, Tensor y, Loss loss) {
+    /** The mean loss (this network's own) on the mini-batch (x, y), without gradients. */
+    public double loss(Tensor x, Tensor y) {
+        return loss(x, y, loss);
+    }
+
+    /** The mean of another loss on the mini-batch (x, y), e.g. to report mse for a bce network. */
+    public double loss(Tensor x, Tensor y, Loss other) {
         Tensor out = forward(x);
-        return backend.loss(loss, last.logits, out, y);
+        return backend.loss(other, last.logits, out, y);
     }
 
     /**
@@ -167,7 +205,7 @@ public final class Network implements AutoCloseable {
      * {@link #biasGradient} with the gradients of the mean loss and returns that loss, as computed
      * in the forward pass.
      */
-    public double computeGradients(Tensor x, Tensor y, Loss loss) {
+    public double computeGradients(Tensor x, Tensor y) {
         Tensor out = forward(x);
         Workspace ws = last;
         int lastLayer = layers() - 1;
@@ -182,6 +220,69 @@ public final class Network implements AutoCloseable {
             }
         }
         return value;
+    }
+
+    /** The outputs [rows][outputs] for each input row (float32). */
+    public float[][] predict(float[][] rows) {
+        double[] out = predict(Features.of(rows));
+        float[][] result = new float[rows.length][outputs()];
+        for (int r = 0; r < rows.length; r++) {
+            for (int o = 0; o < outputs(); o++) {
+                result[r][o] = (float) out[r * outputs() + o];
+            }
+        }
+        return result;
+    }
+
+    /** The outputs [rows][outputs] for each input row (float64; computed in this network's dtype). */
+    public double[][] predict(double[][] rows) {
+        double[] out = predict(Features.of(rows));
+        double[][] result = new double[rows.length][];
+        for (int r = 0; r < rows.length; r++) {
+            result[r] = Arrays.copyOfRange(out, r * outputs(), (r + 1) * outputs());
+        }
+        return result;
+    }
+
+    /** The outputs [rows, outputs], row-major, for every row of {@code inputs}, in mini-batches of 256 rows. */
+    public double[] predict(Features inputs) {
+        return predict(inputs, PREDICT_BATCH);
+    }
+
+    /** The outputs [rows, outputs], row-major, for every row of {@code inputs}, {@code batchSize} rows per pass. */
+    public double[] predict(Features inputs, int batchSize) {
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
+        }
+        if (inputs.inputs() != inputs()) {
+            throw new IllegalArgumentException("the inputs have " + inputs.inputs() + " values per row but the network "
+                    + LayerSizes.format(sizes) + " takes " + inputs());
+        }
+        int rows = inputs.rows();
+        int out = outputs();
+        double[] result = new double[Math.multiplyExact(rows, out)];
+        int batch = Math.min(batchSize, rows);
+        double[] hostX = new double[batch * inputs()];
+        for (int from = 0; from < rows; from += batch) {
+            int n = Math.min(batch, rows - from);
+            if (predictInput == null || predictInput.rows() != n) {
+                if (predictInput != null) {
+                    predictInput.close();
+                }
+                predictInput = backend.zeros(dtype, n, inputs());
+            }
+            inputs.copyRows(from, n, hostX);
+            backend.copyFromHost(hostX, 0, predictInput);
+            backend.copyToHost(forward(predictInput), result, from * out);
+        }
+        return result;
+    }
+
+    private void requireSizes(String what, Parameters p) {
+        if (!Arrays.equals(p.sizes(), sizes)) {
+            throw new IllegalArgumentException(what + " have layer sizes " + LayerSizes.format(p.sizes())
+                    + " but the network has " + LayerSizes.format(sizes));
+        }
     }
 
     private Workspace workspace(Tensor x) {
@@ -210,6 +311,11 @@ public final class Network implements AutoCloseable {
         return ws;
     }
 
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Frees the network's tensors (not the backend). Idempotent. */
     @Override
     public void close() {
         if (closed) {
@@ -218,16 +324,21 @@ public final class Network implements AutoCloseable {
         closed = true;
         workspaces.values().forEach(Workspace::close);
         workspaces.clear();
+        if (predictInput != null) {
+            predictInput.close();
+        }
         for (Tensor[] group : new Tensor[][] {weights, biases, weightGrads, biasGrads}) {
             for (Tensor t : group) {
-                t.close();
+                if (t != null) {
+                    t.close();
+                }
             }
         }
     }
 
     @Override
     public String toString() {
-        return "Network " + LayerSizes.format(sizes) + " on " + backend.id() + " " + dtype;
+        return "Network " + LayerSizes.format(sizes) + " (" + loss + ") on " + backend.id() + " " + dtype;
     }
 
     /** The per-batch-size buffers of the forward and backward passes. */
@@ -255,6 +366,66 @@ public final class Network implements AutoCloseable {
                 deltas[l].close();
             }
             logits.close();
+        }
+    }
+
+    /**
+     * Builds a {@link Network}: {@code Network.builder().layers(784, 128, 10).loss(Loss.BCE).seed(7).build(backend)}.
+     * Either {@link #layers} (weights drawn Xavier/Glorot uniform from {@link #seed}) or
+     * {@link #parameters} (given weights) is required.
+     */
+    public static final class Builder {
+        private int[] layers;
+        private Parameters parameters;
+        private Loss loss = Loss.MSE;
+        private DType dtype = DType.FLOAT32;
+        private long seed = 42;
+
+        private Builder() {
+        }
+
+        /** Layer sizes: input, hidden..., output (at least two, all positive). */
+        public Builder layers(int... sizes) {
+            this.layers = LayerSizes.validate(sizes);
+            return this;
+        }
+
+        /** Start from these weights instead of random ones (copied when the network is built). */
+        public Builder parameters(Parameters p) {
+            this.parameters = Objects.requireNonNull(p, "parameters");
+            return this;
+        }
+
+        /** The loss the network is trained for: mse (the default) or bce. */
+        public Builder loss(Loss loss) {
+            this.loss = Objects.requireNonNull(loss, "loss");
+            return this;
+        }
+
+        /** float32 (the default, fast) or float64. */
+        public Builder dtype(DType dtype) {
+            this.dtype = Objects.requireNonNull(dtype, "dtype");
+            return this;
+        }
+
+        /** Seed of the Xavier/Glorot uniform initial weights (default 42); the same seed gives the same weights everywhere. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** A new network on {@code backend}; the caller closes it. */
+        public Network build(Backend backend) {
+            Objects.requireNonNull(backend, "backend");
+            if (parameters != null && layers != null && !Arrays.equals(layers, parameters.sizes())) {
+                throw new IllegalArgumentException("layers " + LayerSizes.format(layers) + " differ from the parameters' "
+                        + LayerSizes.format(parameters.sizes()));
+            }
+            if (parameters == null && layers == null) {
+                throw new IllegalStateException("a network needs its layer sizes (layers(...)) or its parameters");
+            }
+            Parameters initial = parameters != null ? parameters : Parameters.xavierUniform(seed, layers);
+            return new Network(backend, dtype, loss, initial);
         }
     }
 }

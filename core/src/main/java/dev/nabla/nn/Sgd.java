@@ -4,8 +4,9 @@ import dev.nabla.tensor.Tensor;
 
 /**
  * Mini-batch stochastic gradient descent: p = p - lr * grad, or with momentum mu > 0,
- * v = mu * v + grad, p = p - lr * v. Velocities live on the network's backend and are allocated at
- * the first step.
+ * v = mu * v + grad, p = p - lr * v (the form PyTorch's SGD uses). Velocities live on the network's
+ * backend and are allocated at the first step; one {@code Sgd} updates one network. Made with
+ * {@code Sgd.builder().learningRate(0.5).momentum(0.9).build()}; momentum defaults to 0.
  */
 public final class Sgd implements AutoCloseable {
     private final double learningRate;
@@ -14,7 +15,7 @@ public final class Sgd implements AutoCloseable {
     private Tensor[] weightVelocity;
     private Tensor[] biasVelocity;
 
-    public Sgd(double learningRate, double momentum) {
+    private Sgd(double learningRate, double momentum) {
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("learning rate must be a positive finite number, got " + learningRate);
         }
@@ -23,6 +24,15 @@ public final class Sgd implements AutoCloseable {
         }
         this.learningRate = learningRate;
         this.momentum = momentum;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Plain SGD (no momentum) with this learning rate. */
+    public static Sgd withLearningRate(double learningRate) {
+        return new Sgd(learningRate, 0);
     }
 
     public double learningRate() {
@@ -99,6 +109,34 @@ public final class Sgd implements AutoCloseable {
                 weightVelocity[l].close();
                 biasVelocity[l].close();
             }
+        }
+    }
+
+    /** Settings of an {@link Sgd}, checked when built. */
+    public static final class Builder {
+        private Double learningRate;
+        private double momentum;
+
+        private Builder() {
+        }
+
+        /** The step size; required, positive and finite. */
+        public Builder learningRate(double learningRate) {
+            this.learningRate = learningRate;
+            return this;
+        }
+
+        /** Momentum mu in [0, 1); 0 (the default) is plain SGD. */
+        public Builder momentum(double momentum) {
+            this.momentum = momentum;
+            return this;
+        }
+
+        public Sgd build() {
+            if (learningRate == null) {
+                throw new IllegalStateException("SGD needs a learning rate (learningRate(...))");
+            }
+            return new Sgd(learningRate, momentum);
         }
     }
 }

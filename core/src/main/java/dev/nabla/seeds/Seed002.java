@@ -1,18 +1,18 @@
 package dev.nabla.seeds;
 
 import dev.nabla.data.Dataset;
-import dev.nabla.train.EpochStats;
 import dev.nabla.nn.Network;
 import dev.nabla.nn.Parameters;
-import dev.nabla.nn.Sgd;
-import dev.nabla.train.Trainer;
-import dev.nabla.train.TrainingConfig;
-import dev.nabla.train.TrainingListener;
 import dev.nabla.tensor.Backend;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.Loss;
 import dev.nabla.tensor.Tensor;
+import dev.nabla.train.EpochReport;
+import dev.nabla.train.TrainingListener;
+import dev.nabla.train.TrainingRun;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -56,28 +56,31 @@ public final class Seed002 {
 
     /** Runs the seed's training loop, handing each printed line to {@code out} as it is produced. */
     public static void run(Backend backend, DType dtype, Consumer<String> out) {
-        try (Network net = new Network(backend, dtype, initialParameters());
-             Sgd sgd = new Sgd(LEARNING_RATE, 0);
+        try (Network net = new Network(backend, dtype, Loss.MSE, initialParameters());
              Tensor x = backend.zeros(dtype, 1, 1)) {
             backend.copyFromHost(new double[] {X}, x);
             double[] prediction = new double[1];
             TrainingListener printer = new TrainingListener() {
                 @Override
-                public void onEpochStart(int epoch, int batches) {
+                public void onEpochStart(int epoch, int epochs, int batches) {
                     // The prediction the seed prints is a_o of this epoch's forward pass, before the update.
                     backend.copyToHost(net.forward(x), prediction, 0);
                 }
 
                 @Override
-                public void onEpochEnd(EpochStats stats) {
-                    if (stats.epoch() % PRINT_EVERY == 0) {
-                        out.accept("Epoch " + stats.epoch() + ", Loss: " + PythonFormat.fixed(stats.loss(), 6)
+                public void onEpochEnd(EpochReport report) {
+                    int printed = report.epoch() - 1; // the seed counts epochs from 0
+                    if (printed % PRINT_EVERY == 0) {
+                        out.accept("Epoch " + printed + ", Loss: " + PythonFormat.fixed(report.loss(), 6)
                                 + ", Prediction: " + PythonFormat.fixed(prediction[0], 6));
                     }
                 }
             };
-            new Trainer(new TrainingConfig(Loss.MSE, 1, EPOCHS, false, 0)).fit(net, sgd, dataset(), printer);
+            TrainingRun.builder().learningRate(LEARNING_RATE).batchSize(1).epochs(EPOCHS).shuffle(false)
+                    .listener(printer).build().fit(net, dataset());
             out.accept("Final prediction: " + PythonFormat.fixed(prediction[0], 6));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // no file is involved
         }
     }
 }

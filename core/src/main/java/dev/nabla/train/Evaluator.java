@@ -1,48 +1,54 @@
 package dev.nabla.train;
 
-import dev.nabla.nn.Network;
-import dev.nabla.nn.LayerSizes;
 import dev.nabla.data.Dataset;
-import dev.nabla.data.Features;
+import dev.nabla.nn.LayerSizes;
+import dev.nabla.nn.Network;
+import dev.nabla.tensor.Backend;
+import dev.nabla.tensor.DType;
 import dev.nabla.tensor.Loss;
 import dev.nabla.tensor.Tensor;
 
 /**
  * Runs a network forward over a whole data set in mini-batches (in row order, no updates): the
- * mean loss and, where the targets are one-hot, the accuracy of the argmax; or the outputs.
+ * mean loss and, where the targets are one-hot, the accuracy of the argmax.
  */
 public final class Evaluator {
-    /** Mean loss over all rows; accuracy in [0, 1], or NaN when the targets are not one-hot. */
-    public record Result(double loss, double accuracy, int rows) {
-        public boolean hasAccuracy() {
-            return !Double.isNaN(accuracy);
-        }
-    }
-
     private Evaluator() {
     }
 
-    /** The mean {@code loss} of {@code net} on {@code data}; accuracy when {@code data.isOneHot()}. */
-    public static Result evaluate(Network net, Dataset data, Loss loss, int batchSize) {
+    /** The network's own loss on {@code data}; accuracy when {@code data.isOneHot()}. */
+    public static Evaluation evaluate(Network net, Dataset data, int batchSize) {
+        return evaluate(net, data, net.loss(), batchSize, data.isOneHot());
+    }
+
+    /** The mean of {@code loss} (which may differ from the network's) on {@code data}. */
+    public static Evaluation evaluate(Network net, Dataset data, Loss loss, int batchSize) {
         return evaluate(net, data, loss, batchSize, data.isOneHot());
     }
 
     /** As {@link #evaluate(Network, Dataset, Loss, int)}, told whether the targets are one-hot. */
-    public static Result evaluate(Network net, Dataset data, Loss loss, int batchSize, boolean oneHot) {
-        checkShape(net, data.inputs());
-        if (data.outputs() != net.outputs()) {
-            throw new IllegalArgumentException("the data has " + data.outputs() + " targets per row but the network "
-                    + LayerSizes.format(net.sizes()) + " gives " + net.outputs() + " outputs");
+    public static Evaluation evaluate(Network net, Dataset data, Loss loss, int batchSize, boolean oneHot) {
+        if (data.inputs() != net.inputs() || data.outputs() != net.outputs()) {
+            throw new IllegalArgumentException("the data has " + data.inputs() + " inputs and " + data.outputs()
+                    + " targets per row but the network " + LayerSizes.format(net.sizes()) + " takes " + net.inputs()
+                    + " and gives " + net.outputs());
         }
+        if (batchSize <= 0) {
+            throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
+        }
+        Backend backend = net.backend();
         int rows = data.rows();
-        int batch = Math.max(1, Math.min(batchSize, rows));
+        int batch = Math.min(batchSize, rows);
         int in = data.inputs();
         int out = data.outputs();
         double lossSum = 0;
         long correct = 0;
         int[] predicted = new int[batch];
-        float[] hostX = new float[batch * in];
-        float[] hostY = new float[batch * out];
+        boolean wide = data.dtype() == DType.FLOAT64;
+        double[] dx = wide ? new double[batch * in] : null;
+        double[] dy = wide ? new double[batch * out] : null;
+        float[] fx = wide ? null : new float[batch * in];
+        float[] fy = wide ? null : new float[batch * out];
         Tensor x = null;
         Tensor y = null;
         try {
@@ -50,18 +56,25 @@ public final class Evaluator {
                 int n = Math.min(batch, rows - from);
                 if (x == null || x.rows() != n) {
                     close(x, y);
-                    x = net.backend().zeros(net.dtype(), n, in);
-                    y = net.backend().zeros(net.dtype(), n, out);
+                    x = null;
+                    y = null;
+                    x = backend.zeros(net.dtype(), n, in);
+                    y = backend.zeros(net.dtype(), n, out);
                 }
-                System.arraycopy(data.features(), from * in, hostX, 0, n * in);
-                System.arraycopy(data.targets(), from * out, hostY, 0, n * out);
-                net.backend().copyFromHost(hostX, 0, x);
-                net.backend().copyFromHost(hostY, 0, y);
+                if (wide) {
+                    data.copyRows(from, n, dx, dy);
+                    backend.copyFromHost(dx, 0, x);
+                    backend.copyFromHost(dy, 0, y);
+                } else {
+                    data.copyRows(from, n, fx, fy);
+                    backend.copyFromHost(fx, 0, x);
+                    backend.copyFromHost(fy, 0, y);
+                }
                 lossSum += net.loss(x, y, loss) * n;
                 if (oneHot) {
-                    net.backend().rowArgmax(net.lastOutput(), predicted);
+                    backend.rowArgmax(net.lastOutput(), predicted);
                     for (int r = 0; r < n; r++) {
-                        if (hostY[r * out + predicted[r]] == 1f) {
+                        if (data.target(from + r, predicted[r]) == 1) {
                             correct++;
                         }
                     }
@@ -70,41 +83,7 @@ public final class Evaluator {
         } finally {
             close(x, y);
         }
-        return new Result(lossSum / rows, oneHot ? (double) correct / rows : Double.NaN, rows);
-    }
-
-    /** The outputs [rows, outputs] of {@code net} for every row of {@code features}. */
-    public static float[] predict(Network net, Features features, int batchSize) {
-        checkShape(net, features.inputs());
-        int rows = features.rows();
-        int batch = Math.max(1, Math.min(batchSize, rows));
-        int in = features.inputs();
-        int out = net.outputs();
-        float[] result = new float[Math.multiplyExact(rows, out)];
-        float[] hostX = new float[batch * in];
-        Tensor x = null;
-        try {
-            for (int from = 0; from < rows; from += batch) {
-                int n = Math.min(batch, rows - from);
-                if (x == null || x.rows() != n) {
-                    close(x, null);
-                    x = net.backend().zeros(net.dtype(), n, in);
-                }
-                System.arraycopy(features.values(), from * in, hostX, 0, n * in);
-                net.backend().copyFromHost(hostX, 0, x);
-                net.backend().copyToHost(net.forward(x), result, from * out);
-            }
-        } finally {
-            close(x, null);
-        }
-        return result;
-    }
-
-    private static void checkShape(Network net, int inputs) {
-        if (inputs != net.inputs()) {
-            throw new IllegalArgumentException("the data has " + inputs + " inputs per row but the network "
-                    + LayerSizes.format(net.sizes()) + " takes " + net.inputs());
-        }
+        return new Evaluation(lossSum / rows, oneHot ? (double) correct / rows : Double.NaN, rows);
     }
 
     private static void close(Tensor a, Tensor b) {

@@ -1,17 +1,20 @@
 package dev.nabla.train;
 
-/** Callbacks from {@link Trainer#fit}; all default to doing nothing. */
+/**
+ * Callbacks from a {@link TrainingRun}, on the training thread; all default to doing nothing. For a
+ * single callback pass a lambda to {@link TrainingRun.Builder#onEpochEnd} or
+ * {@link TrainingRun.Builder#onBatchEnd} instead. Epochs and batches are counted from 1, as printed.
+ */
 public interface TrainingListener {
-    TrainingListener NONE = new TrainingListener() {
-    };
-
-    default void onEpochStart(int epoch, int batches) {
+    /** Epoch {@code epoch} (1-based) of {@code epochs} is about to run its {@code batches} steps. */
+    default void onEpochStart(int epoch, int epochs, int batches) {
     }
 
-    /** After the update of batch {@code batch} (0-based) of {@code batches}; {@code loss} is its forward-pass loss. */
-    default void onBatchEnd(int epoch, int batch, int batches, double loss) {
+    /** After the update of batch {@code batch} (1-based) of {@code batches} in epoch {@code epoch}. */
+    default void onBatchEnd(int epoch, int batch, int batches) {
     }
 
-    default void onEpochEnd(EpochStats stats) {
+    /** After an epoch, its validation and its checkpoint. */
+    default void onEpochEnd(EpochReport report) {
     }
 }

@@ -2,20 +2,17 @@ package dev.nabla.conformance;
 
 import dev.nabla.check.Tolerances;
 import dev.nabla.data.Dataset;
-import dev.nabla.data.SyntheticTeacher;
+import dev.nabla.seeds.SyntheticTeacher;
 import dev.nabla.seeds.Seed002;
-import dev.nabla.train.EpochStats;
 import dev.nabla.nn.Network;
 import dev.nabla.nn.Parameters;
-import dev.nabla.nn.Sgd;
-import dev.nabla.train.Trainer;
-import dev.nabla.train.TrainingConfig;
-import dev.nabla.train.TrainingListener;
 import dev.nabla.spi.Backends;
 import dev.nabla.tensor.Backend;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.Loss;
 import dev.nabla.tensor.Tensor;
+import dev.nabla.train.EpochReport;
+import dev.nabla.train.TrainingRun;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -661,7 +658,7 @@ public abstract class BackendConformanceTest {
 
         @Test
         void networkRejectsAnInputOfTheWrongWidth() {
-            try (Network net = new Network(backend, dtype, Parameters.xavierUniform(1, 4, 3, 2));
+            try (Network net = new Network(backend, dtype, Loss.MSE, Parameters.xavierUniform(1, 4, 3, 2));
                  Tensor x = backend.zeros(dtype, 5, 3)) {
                 IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> net.forward(x));
                 assertTrue(e.getMessage().contains("[5, 3]") && e.getMessage().contains("4 inputs"), e.getMessage());
@@ -720,11 +717,11 @@ public abstract class BackendConformanceTest {
     private static double lossAndGradients(Backend on, DType dtype, Parameters params, double[][] data, int batch,
                                            Loss loss, Parameters gradientsOut) {
         int[] sizes = params.sizes();
-        try (Network net = new Network(on, dtype, params);
+        try (Network net = new Network(on, dtype, loss, params);
              Tensor x = on.zeros(dtype, batch, sizes[0]); Tensor y = on.zeros(dtype, batch, sizes[sizes.length - 1])) {
             on.copyFromHost(data[0], x);
             on.copyFromHost(data[1], y);
-            double value = net.computeGradients(x, y, loss);
+            double value = net.computeGradients(x, y);
             Parameters g = net.gradients();
             for (int l = 0; l < g.layers(); l++) {
                 System.arraycopy(g.weight(l), 0, gradientsOut.weight(l), 0, g.weight(l).length);
@@ -786,7 +783,7 @@ public abstract class BackendConformanceTest {
         Parameters analytic = Parameters.zeros(sizes);
         lossAndGradients(backend, dtype, params, data, batchSize, loss, analytic);
         double h = 1e-5;
-        try (Network net = new Network(backend, dtype, params);
+        try (Network net = new Network(backend, dtype, loss, params);
              Tensor x = backend.zeros(dtype, batchSize, sizes[0]);
              Tensor y = backend.zeros(dtype, batchSize, sizes[sizes.length - 1])) {
             backend.copyFromHost(data[0], x);
@@ -800,10 +797,10 @@ public abstract class BackendConformanceTest {
                         double saved = values[i];
                         values[i] = saved + h;
                         net.setParameters(probe);
-                        double plus = net.loss(x, y, loss);
+                        double plus = net.loss(x, y);
                         values[i] = saved - h;
                         net.setParameters(probe);
-                        double minus = net.loss(x, y, loss);
+                        double minus = net.loss(x, y);
                         values[i] = saved;
                         double numeric = (plus - minus) / (2 * h);
                         double allowed = Tolerances.FINITE_DIFFERENCE_RELATIVE * Math.max(Math.abs(numeric), Math.abs(grads[i]))
@@ -820,17 +817,18 @@ public abstract class BackendConformanceTest {
 
     @ParameterizedTest
     @EnumSource(DType.class)
-    void trainingWithMomentumFollowsTheReferenceBackend(DType dtype) {
+    void trainingWithMomentumFollowsTheReferenceBackend(DType dtype) throws Exception {
         assumeSupported(dtype);
         int[] sizes = {6, 11, 4};
         Dataset data = SyntheticTeacher.generate(7, 50, 6, 3, 4);
         Parameters start = Parameters.xavierUniform(3, sizes);
-        TrainingConfig config = new TrainingConfig(Loss.MSE, 16, 3, true, 99);
+        TrainingRun run = TrainingRun.builder().learningRate(0.5).momentum(0.9).batchSize(16).epochs(3).seed(99)
+                .build();
         Parameters[] results = new Parameters[2];
         Backend[] backends = {reference, backend};
         for (int i = 0; i < 2; i++) {
-            try (Network net = new Network(backends[i], dtype, start); Sgd sgd = new Sgd(0.5, 0.9)) {
-                new Trainer(config).fit(net, sgd, data, TrainingListener.NONE);
+            try (Network net = new Network(backends[i], dtype, Loss.MSE, start)) {
+                run.fit(net, data);
                 results[i] = net.parameters();
             }
         }
@@ -842,6 +840,71 @@ public abstract class BackendConformanceTest {
         }
     }
 
+    /**
+     * float64 training sees the data as the file writes it: a CSV of 17-significant-digit values (none
+     * exact in float32) is read in float64 and one full-batch SGD step is taken. The step must match an
+     * independent float64 computation to ~1e-14 of its size; had the data been rounded to float32 on
+     * the way, it would differ by ~1e-8 (checked too, so this test can tell).
+     */
+    @ParameterizedTest
+    @EnumSource(Loss.class)
+    void float64TrainingSeesTheFilesDigits(Loss loss, @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        assumeSupported(DType.FLOAT64);
+        int rows = 37;
+        int[] sizes = {5, 7, 3};
+        double[] x = new double[rows * sizes[0]];
+        double[] y = new double[rows * sizes[2]];
+        StringBuilder csv = new StringBuilder();
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < sizes[0]; i++) {
+                x[r * sizes[0] + i] = random.nextDouble(-2, 2);
+                csv.append(x[r * sizes[0] + i]).append(',');
+            }
+            int hot = random.nextInt(sizes[2]);
+            for (int o = 0; o < sizes[2]; o++) {
+                y[r * sizes[2] + o] = loss == Loss.BCE ? (o == hot ? 1 : 0) : random.nextDouble(0.05, 0.95);
+                csv.append(y[r * sizes[2] + o]).append(o == sizes[2] - 1 ? "\n" : ",");
+            }
+        }
+        java.nio.file.Path file = dir.resolve("digits17.csv");
+        java.nio.file.Files.writeString(file, csv);
+        Dataset data = dev.nabla.data.CsvLoader.load(file, dev.nabla.data.CsvFormat.defaults()
+                .withTargetColumns(sizes[2]).withDtype(DType.FLOAT64));
+        Parameters start = randomParameters(sizes);
+        double lr = 0.7;
+        try (Network net = new Network(backend, DType.FLOAT64, loss, start)) {
+            TrainingRun.builder().learningRate(lr).batchSize(rows).epochs(1).shuffle(false).build().fit(net, data);
+            Parameters expected = HostMath.sgdStep(start, x, y, rows, loss, lr);
+            double[] rounded = x.clone();
+            for (int i = 0; i < rounded.length; i++) {
+                rounded[i] = (float) rounded[i];
+            }
+            Parameters fromFloat32 = HostMath.sgdStep(start, rounded, y, rows, loss, lr);
+            Parameters actual = net.parameters();
+            double worst = 0;
+            double float32Worst = 0;
+            for (int l = 0; l < start.layers(); l++) {
+                worst = Math.max(worst, stepDifference(start.weight(l), expected.weight(l), actual.weight(l)));
+                float32Worst = Math.max(float32Worst, stepDifference(start.weight(l), expected.weight(l),
+                        fromFloat32.weight(l)));
+            }
+            assertTrue(worst <= 1e-13, "the float64 step differs from host float64 math by " + worst);
+            assertTrue(float32Worst > 1e-10, "rounding the data to float32 should show (" + float32Worst + ")");
+        }
+    }
+
+    /** max |actual step - expected step| / max |expected step|, the steps taken from {@code start}. */
+    private static double stepDifference(double[] start, double[] expected, double[] actual) {
+        double scale = 0;
+        double diff = 0;
+        for (int i = 0; i < start.length; i++) {
+            scale = Math.max(scale, Math.abs(expected[i] - start[i]));
+            diff = Math.max(diff, Math.abs((actual[i] - start[i]) - (expected[i] - start[i])));
+        }
+        return diff / scale;
+    }
+
     // ------------------------------------------------------------------ the seeds' worked numbers
 
     @Nested
@@ -851,10 +914,10 @@ public abstract class BackendConformanceTest {
         @EnumSource(DType.class)
         void seed002Gradients(DType dtype) {
             assumeSupported(dtype);
-            try (Network net = new Network(backend, dtype, Seed002.initialParameters());
+            try (Network net = new Network(backend, dtype, Loss.MSE, Seed002.initialParameters());
                  Tensor x = tensor(dtype, 1, 1, new double[] {Seed002.X});
                  Tensor y = tensor(dtype, 1, 1, new double[] {Seed002.Y})) {
-                double loss = net.computeGradients(x, y, Loss.MSE);
+                double loss = net.computeGradients(x, y);
                 Parameters g = net.gradients();
                 assertEquals(0.0633, loss, 0.00005, "seed 002 loss 0.0633");
                 assertEquals(-0.0459, g.weight(1)[0], 0.00005, "seed 002 dL/dw2");
@@ -948,13 +1011,12 @@ public abstract class BackendConformanceTest {
          */
         @ParameterizedTest
         @EnumSource(DType.class)
-        void studentLearnsTheTeacher(DType dtype) {
+        void studentLearnsTheTeacher(DType dtype) throws Exception {
             assumeSupported(dtype);
             Dataset data = SyntheticTeacher.generate(11, 512, 4, 6, 2);
-            try (Network net = new Network(backend, dtype, Parameters.xavierUniform(5, 4, 12, 8, 2));
-                 Sgd sgd = new Sgd(2.0, 0.9)) {
-                List<EpochStats> epochs = new Trainer(new TrainingConfig(Loss.MSE, 32, 40, true, 1))
-                        .fit(net, sgd, data, TrainingListener.NONE);
+            try (Network net = Network.builder().layers(4, 12, 8, 2).seed(5).dtype(dtype).build(backend)) {
+                List<EpochReport> epochs = TrainingRun.builder().learningRate(2.0).momentum(0.9).batchSize(32)
+                        .epochs(40).seed(1).build().fit(net, data).epochs();
                 double first = epochs.get(0).loss();
                 double last = epochs.get(epochs.size() - 1).loss();
                 assertTrue(last < 0.2 * first, "loss fell from " + first + " to " + last + ": expected at least 5x");

@@ -32,8 +32,8 @@ class CsvLoaderTest {
         assertEquals(3, d.rows());
         assertEquals(2, d.inputs());
         assertEquals(3, d.outputs());
-        assertArrayEquals(new float[] {0.5f, 0.1f, -3, 4, 7, 8}, d.features());
-        assertArrayEquals(new float[] {0, 0, 1, 1, 0, 0, 0, 1, 0}, d.targets());
+        assertArrayEquals(new float[] {0.5f, 0.1f, -3, 4, 7, 8}, d.featureFloats());
+        assertArrayEquals(new float[] {0, 0, 1, 1, 0, 0, 0, 1, 0}, d.targetFloats());
         assertTrue(d.isOneHot());
     }
 
@@ -41,8 +41,8 @@ class CsvLoaderTest {
     void labelColumnByIndexAnywhereAndSemicolonDelimiter() throws IOException {
         Path p = file("m.csv", "1;0.25;0.75\n0;1;0\n");
         Dataset d = CsvLoader.load(p, CsvFormat.defaults().withDelimiter(';').withLabelColumn("0", 2));
-        assertArrayEquals(new float[] {0.25f, 0.75f, 1, 0}, d.features());
-        assertArrayEquals(new float[] {0, 1, 1, 0}, d.targets());
+        assertArrayEquals(new float[] {0.25f, 0.75f, 1, 0}, d.featureFloats());
+        assertArrayEquals(new float[] {0, 1, 1, 0}, d.targetFloats());
     }
 
     @Test
@@ -50,8 +50,8 @@ class CsvLoaderTest {
         Path p = file("t.tsv", "\uFEFF\"x\"\t\"y\"\t\"t1\"\t\"t2\"\r\n1\t\"2\"\t0.1\t0.9\r\n3\t4\t1\t0\r\n");
         Dataset d = CsvLoader.load(p, CsvFormat.defaults().withDelimiter('\t').withTargetColumns(2));
         assertEquals(2, d.rows());
-        assertArrayEquals(new float[] {1, 2, 3, 4}, d.features());
-        assertArrayEquals(new float[] {0.1f, 0.9f, 1, 0}, d.targets());
+        assertArrayEquals(new float[] {1, 2, 3, 4}, d.featureFloats());
+        assertArrayEquals(new float[] {0.1f, 0.9f, 1, 0}, d.targetFloats());
         assertFalse(d.isOneHot());
     }
 
@@ -76,7 +76,7 @@ class CsvLoaderTest {
         assertEquals(3, all.inputs());
         Features some = CsvLoader.loadFeatures(p, CsvFormat.defaults().withLabelColumn("label", 10));
         assertEquals(2, some.inputs());
-        assertArrayEquals(new float[] {1, 2}, some.values());
+        assertArrayEquals(new float[] {1, 2}, some.floatValues());
     }
 
     @Test

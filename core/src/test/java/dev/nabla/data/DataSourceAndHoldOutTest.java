@@ -40,19 +40,19 @@ class DataSourceAndHoldOutTest {
         HoldOut b = HoldOut.split(d, 0.2, 5);
         assertEquals(800, a.train().rows());
         assertEquals(200, a.validation().rows());
-        assertArrayEquals(a.validation().features(), b.validation().features());
+        assertArrayEquals(a.validation().featureFloats(), b.validation().featureFloats());
         Set<Float> seen = new HashSet<>();
         for (Dataset part : new Dataset[] {a.train(), a.validation()}) {
             for (int r = 0; r < part.rows(); r++) {
-                float id = part.features()[2 * r];
-                assertEquals(-id - 1, part.features()[2 * r + 1]);
-                assertEquals(id % 2, part.targets()[r]);
+                float id = part.featureFloats()[2 * r];
+                assertEquals(-id - 1, part.featureFloats()[2 * r + 1]);
+                assertEquals(id % 2, part.targetFloats()[r]);
                 assertTrue(seen.add(id), "row " + id + " twice");
             }
         }
         assertEquals(rows, seen.size());
         // not simply the last rows
-        assertTrue(a.validation().features()[0] < 800);
+        assertTrue(a.validation().featureFloats()[0] < 800);
         assertTrue(assertThrows(IllegalArgumentException.class, () -> HoldOut.split(d, 0.0001, 1)).getMessage()
                 .contains("leaves no validation row"));
         assertThrows(IllegalArgumentException.class, () -> HoldOut.split(d, 1.0, 1));

@@ -37,13 +37,13 @@ class IdxLoaderTest {
         assertEquals(3, train.rows());
         assertEquals(4, train.inputs());
         assertEquals(10, train.outputs());
-        assertArrayEquals(new float[] {0, 1, 0.2f, 0.4f}, java.util.Arrays.copyOf(train.features(), 4));
-        assertEquals(1f, train.targets()[7]);
-        assertEquals(1f, train.targets()[10]);
-        assertEquals(1f, train.targets()[29]);
+        assertArrayEquals(new float[] {0, 1, 0.2f, 0.4f}, java.util.Arrays.copyOf(train.featureFloats(), 4));
+        assertEquals(1f, train.targetFloats()[7]);
+        assertEquals(1f, train.targetFloats()[10]);
+        assertEquals(1f, train.targetFloats()[29]);
         assertTrue(train.isOneHot());
         Dataset test = IdxLoader.load(dir, IdxLoader.Split.TEST, 10);
-        assertArrayEquals(train.features(), test.features());
+        assertArrayEquals(train.featureFloats(), test.featureFloats());
         assertTrue(IdxLoader.imagesFile(dir, IdxLoader.Split.TEST).toString().endsWith("t10k-images.idx3-ubyte"));
     }
 

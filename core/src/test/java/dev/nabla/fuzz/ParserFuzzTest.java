@@ -7,8 +7,8 @@ import dev.nabla.data.DataFormatException;
 import dev.nabla.data.Dataset;
 import dev.nabla.data.Features;
 import dev.nabla.data.IdxFile;
-import dev.nabla.io.Checkpoint;
-import dev.nabla.io.ModelFile;
+import dev.nabla.model.Checkpoint;
+import dev.nabla.model.ModelFile;
 import dev.nabla.io.ModelFormatException;
 
 import java.io.ByteArrayInputStream;
@@ -41,9 +41,9 @@ class ParserFuzzTest {
         for (CsvFormat f : CSV_FORMATS) {
             try {
                 Dataset d = CsvLoader.read(new ByteArrayInputStream(input), "fuzz.csv", f, input.length);
-                assertEquals((long) d.rows() * d.inputs(), d.features().length);
-                assertEquals((long) d.rows() * f.outputs(), d.targets().length);
-                for (float v : d.features()) {
+                assertEquals((long) d.rows() * d.inputs(), d.featureFloats().length);
+                assertEquals((long) d.rows() * f.outputs(), d.targetFloats().length);
+                for (float v : d.featureFloats()) {
                     assertTrue(Float.isFinite(v));
                 }
             } catch (DataFormatException expected) {
@@ -53,7 +53,7 @@ class ParserFuzzTest {
         try {
             Features x = CsvLoader.readFeatures(new ByteArrayInputStream(input), "fuzz.csv", CsvFormat.defaults(),
                     input.length);
-            assertEquals((long) x.rows() * x.inputs(), x.values().length);
+            assertEquals((long) x.rows() * x.inputs(), x.floatValues().length);
         } catch (DataFormatException expected) {
             assertTrue(expected.getMessage().startsWith("fuzz.csv"), expected.getMessage());
         }

@@ -62,8 +62,8 @@ class Nd4jAllocationTest {
         SplittableRandom random = new SplittableRandom(11);
         double[] xs = new double[batch * sizes[0]];
         double[] ys = new double[batch * sizes[sizes.length - 1]];
-        try (Network net = new Network(backend, dtype, Parameters.xavierUniform(3, sizes));
-             Sgd sgd = new Sgd(0.3, momentum);
+        try (Network net = new Network(backend, dtype, loss, Parameters.xavierUniform(3, sizes));
+             Sgd sgd = Sgd.builder().learningRate(0.3).momentum(momentum).build();
              Tensor x = backend.zeros(dtype, batch, sizes[0]);
              Tensor y = backend.zeros(dtype, batch, sizes[sizes.length - 1])) {
             Runnable step = () -> {
@@ -75,7 +75,7 @@ class Nd4jAllocationTest {
                 }
                 backend.copyFromHost(xs, x);
                 backend.copyFromHost(ys, y);
-                net.computeGradients(x, y, loss);
+                net.computeGradients(x, y);
                 sgd.step(net);
             };
             for (int i = 0; i < 3; i++) {

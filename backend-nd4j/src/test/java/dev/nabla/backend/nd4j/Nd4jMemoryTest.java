@@ -1,13 +1,10 @@
 package dev.nabla.backend.nd4j;
 
 import dev.nabla.data.Dataset;
-import dev.nabla.data.SyntheticTeacher;
+import dev.nabla.seeds.SyntheticTeacher;
 import dev.nabla.nn.Network;
 import dev.nabla.nn.Parameters;
-import dev.nabla.nn.Sgd;
-import dev.nabla.train.Trainer;
-import dev.nabla.train.TrainingConfig;
-import dev.nabla.train.TrainingListener;
+import dev.nabla.train.TrainingRun;
 import dev.nabla.spi.Backends;
 import dev.nabla.tensor.Backend;
 import dev.nabla.tensor.DType;
@@ -38,18 +35,23 @@ class Nd4jMemoryTest {
      * a step would add more than 6 MiB. The 100,000-step run is in benchmarks/RESULTS.md.
      */
     @Test
-    void offHeapMemoryStaysFlatOverThousandsOfSteps() {
+    void offHeapMemoryStaysFlatOverThousandsOfSteps() throws Exception {
         try (Backend backend = Backends.create(Nd4jProvider.ID)) {
             Dataset data = SyntheticTeacher.generate(1, 1000, 20, 12, 6);
             for (Loss loss : Loss.values()) {
-                try (Network net = new Network(backend, DType.FLOAT32, Parameters.xavierUniform(2, 20, 32, 6));
-                     Sgd sgd = new Sgd(0.5, 0.9)) {
+                try (Network net = new Network(backend, DType.FLOAT32, loss, Parameters.xavierUniform(2, 20, 32, 6))) {
                     // 1000 rows in batches of 64: 15 full batches and one of 40 per epoch.
                     // 500 epochs of 16 steps warm up (the JIT's code cache grows meanwhile), then 9,600
                     // steps may add at most 6 MiB.
-                    new Trainer(new TrainingConfig(loss, 64, 500, true, 3)).fit(net, sgd, data, TrainingListener.NONE);
-                    long middle = settledBytes();
-                    new Trainer(new TrainingConfig(loss, 64, 1100, true, 3)).fit(net, sgd, data, 500, TrainingListener.NONE);
+                    long[] middleBytes = new long[1];
+                    TrainingRun.builder().learningRate(0.5).momentum(0.9).batchSize(64).epochs(1100).seed(3)
+                            .onEpochEnd(r -> {
+                                if (r.epoch() == 500) {
+                                    middleBytes[0] = settledBytes();
+                                }
+                            })
+                            .build().fit(net, data);
+                    long middle = middleBytes[0];
                     long after = settledBytes();
                     System.out.printf("%s: resident memory %d MiB after 8,000 steps, %+d KiB over the next 9,600%n",
                             loss, middle >> 20, (after - middle) >> 10);
@@ -67,7 +69,7 @@ class Nd4jMemoryTest {
      * tenths grew by more than 16 MiB. Skipped unless the property is set.
      */
     @Test
-    void longSoak() {
+    void longSoak() throws Exception {
         String steps = System.getProperty("nabla.soak.steps");
         org.junit.jupiter.api.Assumptions.assumeTrue(steps != null && !steps.isBlank(), "set -Dnabla.soak.steps to run");
         long total = Long.parseLong(steps.trim());
@@ -75,19 +77,22 @@ class Nd4jMemoryTest {
         // 1280 rows in batches of 128: 10 steps an epoch; each tenth of the run is total / 100 epochs.
         int epochs = (int) Math.max(1, total / 100);
         try (Backend backend = Backends.create(Nd4jProvider.ID);
-             Network net = new Network(backend, DType.FLOAT32, Parameters.xavierUniform(6, 784, 256, 10));
-             Sgd sgd = new Sgd(0.1, 0.9)) {
+             Network net = new Network(backend, DType.FLOAT32, Loss.MSE, Parameters.xavierUniform(6, 784, 256, 10))) {
             long[] resident = new long[11];
             long start = System.nanoTime();
-            for (int tenth = 0; tenth <= 10; tenth++) {
-                if (tenth > 0) {
-                    new Trainer(new TrainingConfig(Loss.MSE, 128, epochs * tenth, true, 3))
-                            .fit(net, sgd, data, epochs * (tenth - 1), TrainingListener.NONE);
-                }
+            java.util.function.IntConsumer sample = tenth -> {
                 resident[tenth] = settledBytes();
                 System.out.printf("soak: %,9d steps  resident %4d MiB  %6.1f s%n", 10L * epochs * tenth,
                         resident[tenth] >> 20, (System.nanoTime() - start) / 1e9);
-            }
+            };
+            sample.accept(0);
+            TrainingRun.builder().learningRate(0.1).momentum(0.9).batchSize(128).epochs(epochs * 10).seed(3)
+                    .onEpochEnd(r -> {
+                        if (r.epoch() % epochs == 0) {
+                            sample.accept(r.epoch() / epochs);
+                        }
+                    })
+                    .build().fit(net, data);
             assertTrue(resident[10] - resident[1] <= 16L << 20, "resident memory grew by "
                     + ((resident[10] - resident[1]) >> 20) + " MiB over the last nine tenths");
         }

@@ -1,4 +1,6 @@
-package dev.nabla.data;
+package dev.nabla.seeds;
+
+import dev.nabla.data.Dataset;
 
 import dev.nabla.nn.LayerSizes;
 import dev.nabla.nn.Parameters;

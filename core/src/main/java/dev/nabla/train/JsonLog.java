@@ -1,15 +1,14 @@
-package dev.nabla.cli;
+package dev.nabla.train;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * {@code --log-json FILE}: one JSON object per line and per epoch (JSON Lines), flushed as it is
+ * A training run's JSON log: one JSON object per line and per epoch (JSON Lines), flushed as it is
  * written, so a crash loses at most the epoch in progress. A resumed run appends.
  */
 final class JsonLog implements AutoCloseable {
@@ -26,7 +25,14 @@ final class JsonLog implements AutoCloseable {
      * One epoch: {@code epoch} is 1-based, as printed; {@code valLoss}/{@code valAccuracy} are NaN
      * when absent (no validation set; targets not one-hot) and then left out.
      */
-    void epoch(int epoch, double loss, double valLoss, double valAccuracy, double samplesPerSecond, double seconds) {
+    void epoch(EpochReport r) {
+        Evaluation v = r.validation();
+        epoch(r.epoch(), r.loss(), v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(),
+                r.samplesPerSecond(), r.seconds());
+    }
+
+    private void epoch(int epoch, double loss, double valLoss, double valAccuracy, double samplesPerSecond,
+                       double seconds) {
         StringBuilder b = new StringBuilder("{\"epoch\":").append(epoch);
         field(b, "loss", loss);
         field(b, "val_loss", valLoss);
@@ -39,7 +45,7 @@ final class JsonLog implements AutoCloseable {
             writer.newLine();
             writer.flush();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the JSON log " + file + ": " + e.getMessage(), e);
+            throw new TrainingException("cannot write the JSON log " + file + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,11 @@
-package dev.nabla.io;
+package dev.nabla.model;
 
+import dev.nabla.io.AtomicFiles;
+import dev.nabla.io.SafeTensorsFile;
+import dev.nabla.io.SafeTensorsWriter;
+import dev.nabla.nn.Network;
 import dev.nabla.nn.Parameters;
+import dev.nabla.tensor.Backend;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.Loss;
 
@@ -13,20 +18,28 @@ import java.util.Map;
 
 /**
  * Everything needed to continue training exactly where an epoch ended: the weights, the SGD
- * velocities (when momentum is on), and the training state. {@link dev.nabla.train.Trainer}'s
- * shuffle order of epoch e depends only on (seed, e), so the RNG state is the seed and the next
- * epoch. Stored as a safetensors file: the network's tensors as in a model file (a checkpoint
- * loads as a model), velocities as {@code optimizer.velocity.layers.{l}.weight|bias}, and the
- * state in {@code __metadata__} ({@code kind} "checkpoint").
+ * velocities (when momentum is on), and the training state. The shuffle order of epoch e depends
+ * only on (seed, e), so the RNG state is the seed and the next epoch. Stored as a safetensors file:
+ * the network's tensors as in a model file (a checkpoint loads as a model), velocities as
+ * {@code optimizer.velocity.layers.{l}.weight|bias}, and the state in {@code __metadata__}
+ * ({@code kind} "checkpoint"), including the {@code run_id} that ties the checkpoints of one
+ * training run together (null in files written before it existed).
  */
 public record Checkpoint(Parameters parameters, Parameters velocities, DType dtype, Loss loss, int epochsDone,
-                         long seed, boolean shuffle, double learningRate, double momentum, int batchSize, int rows) {
+                         long seed, boolean shuffle, double learningRate, double momentum, int batchSize, int rows,
+                         String runId) {
     static final String VELOCITY_PREFIX = "optimizer.velocity.";
+    private static final java.util.regex.Pattern RUN_ID = java.util.regex.Pattern.compile("[A-Za-z0-9-]{1,64}");
 
     public Checkpoint {
         if (velocities != null && !java.util.Arrays.equals(velocities.sizes(), parameters.sizes())) {
             throw new IllegalArgumentException("velocities and parameters have different layer sizes");
         }
+    }
+
+    /** A new network on {@code backend} holding this checkpoint's weights, dtype and loss; the caller closes it. */
+    public Network toNetwork(Backend backend) {
+        return new Network(backend, dtype, loss, parameters);
     }
 
     /** The 0-based epoch training continues with. */
@@ -47,6 +60,9 @@ public record Checkpoint(Parameters parameters, Parameters velocities, DType dty
         meta.put("momentum", Double.toString(momentum));
         meta.put("batch_size", Integer.toString(batchSize));
         meta.put("rows", Integer.toString(rows));
+        if (runId != null) {
+            meta.put("run_id", runId);
+        }
         List<SafeTensorsWriter.Tensor> tensors = new ArrayList<>(NetworkTensors.tensors("", parameters, dtype));
         if (velocities != null) {
             tensors.addAll(NetworkTensors.tensors(VELOCITY_PREFIX, velocities, dtype));
@@ -95,8 +111,12 @@ public record Checkpoint(Parameters parameters, Parameters velocities, DType dty
         }
         int batch = (int) integer(f, meta, "batch_size", 1, Integer.MAX_VALUE);
         int rows = (int) integer(f, meta, "rows", 1, Integer.MAX_VALUE);
+        String runId = meta.get("run_id");
+        if (runId != null && !RUN_ID.matcher(runId).matches()) {
+            throw SafeTensorsFile.bad(f.name(), "__metadata__ run_id is not 1-64 letters, digits or '-'");
+        }
         return new Checkpoint(model.parameters(), velocities, model.dtype(), model.loss(), epochs, seed,
-                Boolean.parseBoolean(shuffle), lr, momentum, batch, rows);
+                Boolean.parseBoolean(shuffle), lr, momentum, batch, rows, runId);
     }
 
     private static String required(SafeTensorsFile f, Map<String, String> meta, String key) {

@@ -1,4 +1,9 @@
-package dev.nabla.io;
+package dev.nabla.model;
+
+import dev.nabla.io.AtomicFiles;
+import dev.nabla.io.ModelFormatException;
+import dev.nabla.io.SafeTensorsFile;
+import dev.nabla.io.SafeTensorsWriter;
 
 import dev.nabla.nn.Parameters;
 import dev.nabla.tensor.DType;
@@ -59,7 +64,7 @@ class SafeTensorsTest {
             Parameters p = awkward(dtype, 5, 7, 3, 2);
             Path file = dir.resolve("m-" + dtype + ".safetensors");
             ModelFile.save(file, p, dtype, Loss.BCE);
-            ModelFile.Model m = ModelFile.load(file);
+            ModelFile.Model m = ModelFile.read(file);
             assertEquals(dtype, m.dtype());
             assertEquals(Loss.BCE, m.loss());
             for (int l = 0; l < p.layers(); l++) {
@@ -177,9 +182,9 @@ class SafeTensorsTest {
         Parameters w = awkward(DType.FLOAT64, 4, 3, 2);
         Parameters v = awkward(DType.FLOAT64, 4, 3, 2);
         v.weight(0)[5] = 123.0;
-        CheckpointDirectory cd = new CheckpointDirectory(dir.resolve("ck"), 2);
+        try (CheckpointDirectory cd = CheckpointDirectory.open(dir.resolve("ck"), 2)) {
         for (int e = 1; e <= 3; e++) {
-            cd.save(new Checkpoint(w, v, DType.FLOAT64, Loss.MSE, e, -9L, true, 0.25, 0.9, 32, 1000));
+            cd.save(new Checkpoint(w, v, DType.FLOAT64, Loss.MSE, e, -9L, true, 0.25, 0.9, 32, 1000, "run-1"));
         }
         assertEquals(List.of(2, 3), cd.epochs());
         Checkpoint c = Checkpoint.load(cd.latest().orElseThrow());
@@ -191,8 +196,10 @@ class SafeTensorsTest {
         assertBitEqual(v.weight(0), c.velocities().weight(0));
         assertBitEqual(w.bias(1), c.parameters().bias(1));
         // a checkpoint also loads as a model (its network part)
-        assertEquals(w, ModelFile.load(cd.latest().orElseThrow()).parameters());
-        Checkpoint noMomentum = new Checkpoint(w, null, DType.FLOAT32, Loss.BCE, 1, 1, false, 1, 0, 8, 10);
+        assertEquals(w, ModelFile.read(cd.latest().orElseThrow()).parameters());
+        assertEquals("run-1", c.runId());
+        }
+        Checkpoint noMomentum = new Checkpoint(w, null, DType.FLOAT32, Loss.BCE, 1, 1, false, 1, 0, 8, 10, null);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         noMomentum.write(out);
         assertNull(Checkpoint.parse(out.toByteArray(), "c").velocities());
@@ -349,6 +356,6 @@ class SafeTensorsTest {
     @Test
     void modelFilesOnDiskOverTheLimitAreNotRead() throws IOException {
         Path p = dir.resolve("missing.safetensors");
-        assertThrows(java.nio.file.NoSuchFileException.class, () -> ModelFile.load(p));
+        assertThrows(java.nio.file.NoSuchFileException.class, () -> ModelFile.read(p));
     }
 }

@@ -1,5 +1,7 @@
-package dev.nabla.io;
+package dev.nabla.model;
 
+import dev.nabla.io.SafeTensorsFile;
+import dev.nabla.io.SafeTensorsWriter;
 import dev.nabla.nn.LayerSizes;
 import dev.nabla.nn.Parameters;
 import dev.nabla.tensor.DType;

@@ -1,7 +1,12 @@
-package dev.nabla.io;
+package dev.nabla.model;
 
+import dev.nabla.io.AtomicFiles;
+import dev.nabla.io.SafeTensorsFile;
+import dev.nabla.io.SafeTensorsWriter;
 import dev.nabla.nn.LayerSizes;
+import dev.nabla.nn.Network;
 import dev.nabla.nn.Parameters;
+import dev.nabla.tensor.Backend;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.Loss;
 
@@ -13,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A trained network as a safetensors file (DESIGN.md, "Conventions"): tensors
+ * A trained network as a safetensors file (docs/design.md, "Model files"): tensors
  * {@code layers.{l}.weight} [out, in] and {@code layers.{l}.bias} [out] in little-endian F32 or
  * F64, and {@code __metadata__} with {@code format} "nabla", {@code format_version},
  * {@code kind} "model", {@code layer_sizes}, {@code activation} "sigmoid", {@code loss} and
@@ -28,6 +33,23 @@ public final class ModelFile {
     }
 
     private ModelFile() {
+    }
+
+    /**
+     * Saves {@code network} (its weights, in its dtype, and its loss) to {@code file}, atomically:
+     * a crash mid-write leaves the old file or none, never a truncated one.
+     */
+    public static void save(Path file, Network network) throws IOException {
+        save(file, network.parameters(), network.dtype(), network.loss());
+    }
+
+    /**
+     * Loads a model file into a new network on {@code backend}, in the file's dtype, trained for the
+     * file's loss (mse when the file does not say). The caller closes the network.
+     */
+    public static Network load(Path file, Backend backend) throws IOException {
+        Model m = read(file);
+        return new Network(backend, m.dtype(), m.loss() != null ? m.loss() : Loss.MSE, m.parameters());
     }
 
     /** Writes {@code p} atomically to {@code file}, its values stored in {@code dtype}. */
@@ -52,8 +74,8 @@ public final class ModelFile {
         return m;
     }
 
-    /** Reads and validates a model file (a checkpoint loads too: its network part). */
-    public static Model load(Path file) throws IOException {
+    /** Reads and validates a model file (a checkpoint reads too: its network part), without a backend. */
+    public static Model read(Path file) throws IOException {
         return fromFile(SafeTensorsFile.read(file), List.of(Checkpoint.VELOCITY_PREFIX));
     }
 

@@ -1,0 +1,42 @@
+package dev.nabla.train;
+
+import java.util.SplittableRandom;
+
+/**
+ * The order in which an epoch visits the rows: a Fisher-Yates shuffle seeded by (seed, epoch)
+ * alone, so a resumed run and every machine of a cluster see the same batches.
+ */
+public final class EpochOrder {
+    private EpochOrder() {
+    }
+
+    /** The row order of 0-based epoch {@code epoch}. */
+    public static int[] shuffled(int rows, long seed, int epoch) {
+        int[] order = new int[rows];
+        shuffleInto(order, seed, epoch);
+        return order;
+    }
+
+    /** 0, 1, ..., rows - 1. */
+    public static int[] identity(int rows) {
+        int[] order = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            order[i] = i;
+        }
+        return order;
+    }
+
+    /** Overwrites {@code order} with epoch {@code epoch}'s shuffle of 0 .. order.length - 1. */
+    public static void shuffleInto(int[] order, long seed, int epoch) {
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + epoch);
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+    }
+}

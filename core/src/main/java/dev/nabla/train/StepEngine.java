@@ -1,0 +1,63 @@
+package dev.nabla.train;
+
+import dev.nabla.data.Dataset;
+import dev.nabla.nn.Network;
+import dev.nabla.nn.Sgd;
+
+/**
+ * Computes the SGD steps of a {@link TrainingRun}'s epochs. The run owns everything around the
+ * steps (the epoch order, validation, checkpoints, resume, the JSON log, divergence and stop
+ * requests); an engine owns how a step's gradients are computed and applied. The default engine
+ * ({@link #local()}) runs them on the network's own backend; a cluster or device-resident engine
+ * plugs in here without copying the rest.
+ */
+public interface StepEngine extends AutoCloseable {
+    /**
+     * Runs one epoch's steps over the rows in {@code order}: batches of {@code batchSize}
+     * consecutive entries of {@code order} (the last one smaller), one SGD step each. For each batch
+     * it reports the batch's forward-pass loss to {@link EpochControl#batchLoss} (which throws when
+     * the loss is not finite; engines that learn a loss only after the update report it then), and
+     * progress to {@link EpochControl#batchDone}; between steps it stops early when
+     * {@link EpochControl#stopRequested()}.
+     *
+     * @param epoch 0-based
+     * @return the number of batches completed and the sum of their losses
+     */
+    EpochSteps runEpoch(int epoch, int[] order, int batchSize, EpochControl control);
+
+    /** Releases what {@link Factory#start} set up. */
+    @Override
+    default void close() {
+    }
+
+    /** What the run tells an engine during an epoch. */
+    interface EpochControl {
+        boolean stopRequested();
+
+        /** Batch {@code batch} (0-based) had this mean loss; throws {@link TrainingDivergedException} if it is not finite. */
+        void batchLoss(int batch, double loss);
+
+        /** Batch {@code batch} (0-based) is done (its update applied). */
+        void batchDone(int batch);
+    }
+
+    /** The steps an epoch completed: all of them unless a stop was requested. */
+    record EpochSteps(int batchesDone, double lossSum) {
+    }
+
+    /** Sets an engine up for one {@link TrainingRun#fit} call. */
+    @FunctionalInterface
+    interface Factory {
+        /**
+         * @param net   the network being trained (its parameters are the run's; the engine updates them)
+         * @param sgd   the optimizer, bound to {@code net} and holding any resumed momentum
+         * @param train the training rows
+         */
+        StepEngine start(Network net, Sgd sgd, Dataset train, TrainingSettings settings);
+    }
+
+    /** Steps on the network's own backend: gather each batch on the host, copy it in, forward, backward, update. */
+    static Factory local() {
+        return LocalStepEngine::new;
+    }
+}

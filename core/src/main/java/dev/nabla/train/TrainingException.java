@@ -1,0 +1,18 @@
+package dev.nabla.train;
+
+/**
+ * Training started but could not go on: the loss diverged, or a checkpoint, log or model could
+ * not be written. The message says what happened and where the last good checkpoint is (the
+ * command line exits with 1).
+ */
+public class TrainingException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public TrainingException(String message) {
+        super(message);
+    }
+
+    public TrainingException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

@@ -1,0 +1,157 @@
+package dev.nabla.train;
+
+import java.util.Locale;
+
+/**
+ * How SGD iterates over a data set: learning rate, momentum, mini-batch size, epochs, the seed of
+ * the per-epoch shuffle, and whether to shuffle. Built with named setters and checked when built:
+ *
+ * <pre>{@code
+ * TrainingSettings s = TrainingSettings.builder().learningRate(0.5).batchSize(32).epochs(3).seed(7).build();
+ * }</pre>
+ *
+ * <p>Defaults: momentum 0 (plain SGD, as in PyTorch, Keras and DL4J), batch 64, 20 epochs, seed 42,
+ * shuffled. The learning rate has no default here (it depends on the loss: see
+ * {@link #defaultLearningRate}). Immutable.
+ */
+public final class TrainingSettings {
+    private final double learningRate;
+    private final double momentum;
+    private final int batchSize;
+    private final int epochs;
+    private final long seed;
+    private final boolean shuffle;
+
+    private TrainingSettings(Builder b) {
+        if (b.learningRate == null) {
+            throw new IllegalStateException("the training settings need a learning rate (learningRate(...))");
+        }
+        if (!(b.learningRate > 0) || Double.isInfinite(b.learningRate)) {
+            throw new IllegalArgumentException("learning rate must be a positive finite number, got " + b.learningRate);
+        }
+        if (!(b.momentum >= 0 && b.momentum < 1)) {
+            throw new IllegalArgumentException("momentum must be in [0, 1), got " + b.momentum);
+        }
+        if (b.batchSize <= 0) {
+            throw new IllegalArgumentException("batch size must be positive, got " + b.batchSize);
+        }
+        if (b.epochs < 0) {
+            throw new IllegalArgumentException("epochs must be >= 0, got " + b.epochs);
+        }
+        this.learningRate = b.learningRate;
+        this.momentum = b.momentum;
+        this.batchSize = b.batchSize;
+        this.epochs = b.epochs;
+        this.seed = b.seed;
+        this.shuffle = b.shuffle;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding these settings, to change some of them. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.learningRate = learningRate;
+        b.momentum = momentum;
+        b.batchSize = batchSize;
+        b.epochs = epochs;
+        b.seed = seed;
+        b.shuffle = shuffle;
+        return b;
+    }
+
+    /**
+     * A learning rate that trains well with plain SGD (momentum 0) for each loss: 2.0 for mse, 0.5
+     * for bce (whose output gradient a - y lacks mse's factor a(1 - a) <= 1/4).
+     */
+    public static double defaultLearningRate(dev.nabla.tensor.Loss loss) {
+        return loss == dev.nabla.tensor.Loss.BCE ? 0.5 : 2.0;
+    }
+
+    public double learningRate() {
+        return learningRate;
+    }
+
+    public double momentum() {
+        return momentum;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** Epochs in total (a resumed run counts the epochs already done). */
+    public int epochs() {
+        return epochs;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    /** Whether each epoch visits the rows in a fresh order fixed by (seed, epoch) alone. */
+    public boolean shuffle() {
+        return shuffle;
+    }
+
+    @Override
+    public String toString() {
+        return String.format(Locale.ROOT, "lr %s, momentum %s, batch %d, %d epochs, seed %d%s", learningRate, momentum,
+                batchSize, epochs, seed, shuffle ? "" : ", no shuffle");
+    }
+
+    /** Named setters for {@link TrainingSettings}. */
+    public static final class Builder {
+        private Double learningRate;
+        private double momentum = 0;
+        private int batchSize = 64;
+        private int epochs = 20;
+        private long seed = 42;
+        private boolean shuffle = true;
+
+        private Builder() {
+        }
+
+        /** Required: the SGD step size, positive and finite. */
+        public Builder learningRate(double learningRate) {
+            this.learningRate = learningRate;
+            return this;
+        }
+
+        /** SGD momentum mu in [0, 1): v = mu v + grad, p = p - lr v. Default 0 (plain SGD). */
+        public Builder momentum(double momentum) {
+            this.momentum = momentum;
+            return this;
+        }
+
+        /** Rows per mini-batch (default 64); the last batch of an epoch may be smaller. */
+        public Builder batchSize(int batchSize) {
+            this.batchSize = batchSize;
+            return this;
+        }
+
+        /** Epochs in total, resumed ones included (default 20). */
+        public Builder epochs(int epochs) {
+            this.epochs = epochs;
+            return this;
+        }
+
+        /** Seed of the per-epoch shuffle (default 42). */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** Whether to shuffle the rows every epoch (default true); false visits them in order. */
+        public Builder shuffle(boolean shuffle) {
+            this.shuffle = shuffle;
+            return this;
+        }
+
+        public TrainingSettings build() {
+            return new TrainingSettings(this);
+        }
+    }
+}
