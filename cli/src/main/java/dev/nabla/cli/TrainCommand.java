@@ -139,6 +139,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Print stack traces on failure.")
     boolean verbose;
 
+    @Mixin
+    SparkOptions spark;
+
     private PrintWriter out;
 
     @Override
@@ -194,8 +197,15 @@ final class TrainCommand implements Callable<Integer> {
                 : start != null ? start.parameters() : Parameters.xavierUniform(seed, layers);
 
         try (Backend backend = backendChoice.create();
-             Network net = new Network(backend, dtype, loss, initial)) {
+             Network net = new Network(backend, dtype, loss, initial);
+             SparkEngineProvider.Session sparkSession = spark.enabled()
+                     ? spark.open(backend.id(), backendChoice.threads) : null) {
             printHeader(layers, backend, learningRate, source, train, loadSeconds, validationText, checkpoint);
+            if (sparkSession != null) {
+                run.engine(sparkSession.engine());
+                out.println("spark: " + sparkSession.description());
+                out.flush();
+            }
             TrainingRun trainingRun = run.validation(validation).listener(new Printer(train.rows())).build();
             TrainingResult result;
             try (StopOnSignal signal = StopOnSignal.install(trainingRun::requestStop, parent.handleSignals)) {
@@ -246,6 +256,7 @@ final class TrainCommand implements Callable<Integer> {
         if (epochs < 0) {
             throw new IllegalArgumentException("--epochs must be >= 0, got " + epochs);
         }
+        spark.check();
     }
 
     private Checkpoint loadCheckpoint() throws IOException {
