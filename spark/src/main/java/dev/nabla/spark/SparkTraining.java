@@ -1,0 +1,204 @@
+package dev.nabla.spark;
+
+import dev.nabla.data.Dataset;
+import dev.nabla.nn.Network;
+import dev.nabla.nn.Sgd;
+import dev.nabla.train.StepEngine;
+import dev.nabla.train.TrainingSettings;
+import org.apache.spark.SparkContext;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Nabla's training on Apache Spark, as a {@link StepEngine.Factory} for
+ * {@link dev.nabla.train.TrainingRun}: the run on the driver keeps everything it does on one machine
+ * (the epoch order, validation, checkpoints, resume, the JSON log, divergence checks, the model
+ * file); the steps' arithmetic runs on the executors.
+ *
+ * <pre>{@code
+ * SparkTraining spark = SparkTraining.on(sparkSession).mode(SparkTraining.Mode.SYNC).backend("cpu").build();
+ * TrainingResult r = TrainingRun.builder().learningRate(0.5).batchSize(512).epochs(5)
+ *         .engine(spark).build().fit(network, trainSet);
+ * }</pre>
+ *
+ * <p>The training rows are split into partitions once per run (a seeded random assignment of equal
+ * shares); each executor keeps its partitions' rows and, per task slot, a backend with a network on
+ * it for the whole run. Two modes:
+ * <ul>
+ *   <li>{@link Mode#SYNC} (default): for every global mini-batch, each partition computes the loss
+ *       and gradient sums of its rows in the batch at the broadcast weights; the sums come back
+ *       through a tree (one Spark job per step); the driver divides by the batch's rows and takes
+ *       the SGD step. The same algorithm as one machine: only the order of the sums differs.</li>
+ *   <li>{@link Mode#AVERAGE}: each partition takes {@link Builder#averageSteps K} local SGD steps (its
+ *       share of K consecutive global batches) from the broadcast weights and momentum, then the
+ *       weights and momentum are averaged, weighted by the rows each partition visited (one job
+ *       per K steps). With K = 1 this is {@code SYNC} again.</li>
+ * </ul>
+ * A failed task is retried by Spark and changes nothing: tasks are pure functions of the broadcast
+ * weights and the cached rows, and partial sums are combined in partition order.
+ */
+public final class SparkTraining implements StepEngine.Factory {
+    /** The backend the executors use unless told otherwise. */
+    public static final String DEFAULT_BACKEND = "cpu";
+
+    /** How the executors' work becomes a step. */
+    public enum Mode {
+        SYNC, AVERAGE;
+
+        /** {@code sync} or {@code average}. */
+        public static Mode parse(String text) {
+            for (Mode m : values()) {
+                if (m.name().equalsIgnoreCase(text.trim())) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("Spark training mode must be sync or average, got '" + text + "'");
+        }
+
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    final JavaSparkContext spark;
+    final Mode mode;
+    final int averageSteps;
+    final int partitions;
+    final String backendId;
+    final int threads;
+    final int aggregationDepth;
+    private volatile SparkRunStats lastRun;
+
+    private SparkTraining(Builder b) {
+        this.spark = b.spark;
+        this.mode = b.mode;
+        this.averageSteps = b.averageSteps;
+        this.partitions = b.partitions;
+        this.backendId = b.backendId;
+        this.threads = b.threads;
+        this.aggregationDepth = b.aggregationDepth;
+    }
+
+    public static Builder on(SparkSession session) {
+        return new Builder(JavaSparkContext.fromSparkContext(session.sparkContext()));
+    }
+
+    public static Builder on(SparkContext context) {
+        return new Builder(JavaSparkContext.fromSparkContext(context));
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
+    public int averageSteps() {
+        return averageSteps;
+    }
+
+    public String backendId() {
+        return backendId;
+    }
+
+    /** The partitions a run over {@code rows} rows uses. */
+    public int partitionsFor(int rows) {
+        int p = partitions > 0 ? partitions : spark.defaultParallelism();
+        return Math.max(1, Math.min(p, rows));
+    }
+
+    /** Counters of the last run started with this factory (steps, jobs, time, bytes), or null. */
+    public SparkRunStats lastRun() {
+        return lastRun;
+    }
+
+    void recordRun(SparkRunStats stats) {
+        this.lastRun = stats;
+    }
+
+    @Override
+    public StepEngine start(Network net, Sgd sgd, Dataset train, TrainingSettings settings) {
+        return new SparkStepEngine(this, net, sgd, train, settings);
+    }
+
+    /** e.g. "sync, 2 partitions, cpu on the executors (spark.task.cpus threads per task)". */
+    public String describe(int rows) {
+        return String.format(Locale.ROOT, "%s%s, %d partitions, %s on the executors (%s per task)", mode,
+                mode == Mode.AVERAGE ? " every " + averageSteps + " steps" : "", partitionsFor(rows), backendId,
+                threads > 0 ? threads + " threads" : "spark.task.cpus threads");
+    }
+
+    @Override
+    public String toString() {
+        return "SparkTraining[" + mode + (mode == Mode.AVERAGE ? " K=" + averageSteps : "") + ", " + backendId + "]";
+    }
+
+    /** Settings of a {@link SparkTraining}. */
+    public static final class Builder {
+        private final JavaSparkContext spark;
+        private Mode mode = Mode.SYNC;
+        private int averageSteps = 8;
+        private int partitions;
+        private String backendId = DEFAULT_BACKEND;
+        private int threads;
+        private int aggregationDepth = 2;
+
+        private Builder(JavaSparkContext spark) {
+            this.spark = Objects.requireNonNull(spark, "spark context");
+        }
+
+        /** {@link Mode#SYNC} (default) or {@link Mode#AVERAGE}. */
+        public Builder mode(Mode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** K: local steps between two averages in {@link Mode#AVERAGE} (default 8). */
+        public Builder averageSteps(int k) {
+            if (k < 1) {
+                throw new IllegalArgumentException("average steps must be at least 1, got " + k);
+            }
+            this.averageSteps = k;
+            return this;
+        }
+
+        /** Partitions of the training rows (default: Spark's default parallelism; at most one per row). */
+        public Builder partitions(int partitions) {
+            if (partitions < 0) {
+                throw new IllegalArgumentException("partitions must be positive (or 0: Spark's default), got " + partitions);
+            }
+            this.partitions = partitions;
+            return this;
+        }
+
+        /** The backend id the executors compute on (default {@value #DEFAULT_BACKEND}). */
+        public Builder backend(String id) {
+            this.backendId = Objects.requireNonNull(id, "backend id").trim();
+            return this;
+        }
+
+        /** Backend threads per task (default 0: the task's spark.task.cpus). */
+        public Builder threads(int threads) {
+            if (threads < 0) {
+                throw new IllegalArgumentException("threads must be >= 0, got " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /** Depth of the tree that sums the partitions' results, as treeAggregate's (default 2). */
+        public Builder aggregationDepth(int depth) {
+            if (depth < 1) {
+                throw new IllegalArgumentException("aggregation depth must be at least 1, got " + depth);
+            }
+            this.aggregationDepth = depth;
+            return this;
+        }
+
+        public SparkTraining build() {
+            return new SparkTraining(this);
+        }
+    }
+}
