@@ -112,7 +112,7 @@ final class SparkStepEngine implements StepEngine {
             try {
                 total = TreeSum.sum(shards, shard -> counted(bytes,
                         Tasks.gradientSums(spec, shard, pos, batch, batchSize, w, step)), config.aggregationDepth, length + 2);
-            } catch (RuntimeException e) {
+            } catch (Exception e) { // SparkException is checked, though Scala throws it undeclared
                 throw failed(e, epoch, b);
             } finally {
                 w.destroy();
@@ -158,7 +158,7 @@ final class SparkStepEngine implements StepEngine {
                 total = TreeSum.sum(shards, shard -> counted(bytes,
                         Tasks.localSteps(spec, shard, pos, firstBatch, count, batchSize, w, round)),
                         config.aggregationDepth, base + 2 * count + 1);
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
                 throw failed(e, epoch, first);
             } finally {
                 w.destroy();
@@ -203,14 +203,40 @@ final class SparkStepEngine implements StepEngine {
     }
 
     /** A Spark failure as a training failure, with the executor's own message. */
-    private TrainingException failed(RuntimeException e, int epoch, int batch) {
+    private static TrainingException failed(Exception e, int epoch, int batch) {
+        return new TrainingException("the Spark job of epoch " + (epoch + 1) + ", batch " + (batch + 1) + " failed: "
+                + reason(e), e);
+    }
+
+    /**
+     * The task's own exception, as "SimpleName: message": the deepest cause when Spark kept it, else
+     * read from Spark's "Job aborted ... most recent failure: Lost task ...: CLASS: MESSAGE" line.
+     */
+    static String reason(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String why = root.getMessage() != null ? root.getMessage().lines().findFirst().orElse("") : root.toString();
-        return new TrainingException("the Spark job of epoch " + (epoch + 1) + ", batch " + (batch + 1) + " failed: "
-                + (root == e ? why : root.getClass().getSimpleName() + ": " + why), e);
+        if (root != e) {
+            return root.getClass().getSimpleName() + (root.getMessage() != null ? ": " + firstLine(root.getMessage()) : "");
+        }
+        String message = firstLine(String.valueOf(e.getMessage()));
+        int lost = message.indexOf("most recent failure: Lost task");
+        int colon = lost < 0 ? -1 : message.indexOf("): ", lost);
+        if (colon < 0) {
+            return message;
+        }
+        String task = message.substring(colon + 3);
+        int end = task.indexOf(':');
+        String className = end < 0 ? task : task.substring(0, end);
+        if (className.matches("[\\w.$]+")) {
+            return className.substring(className.lastIndexOf('.') + 1) + (end < 0 ? "" : task.substring(end));
+        }
+        return task;
+    }
+
+    private static String firstLine(String text) {
+        return text.lines().findFirst().orElse("");
     }
 
     SparkRunStats stats() {

@@ -124,9 +124,10 @@ public final class SparkTraining implements StepEngine.Factory {
     }
 
     /** e.g. "sync, 2 partitions, cpu on the executors (spark.task.cpus threads per task)". */
-    public String describe(int rows) {
+    public String describe() {
         return String.format(Locale.ROOT, "%s%s, %d partitions, %s on the executors (%s per task)", mode,
-                mode == Mode.AVERAGE ? " every " + averageSteps + " steps" : "", partitionsFor(rows), backendId,
+                mode == Mode.AVERAGE ? " (averaged every " + averageSteps + " steps)" : "",
+                partitionsFor(Integer.MAX_VALUE), backendId,
                 threads > 0 ? threads + " threads" : "spark.task.cpus threads");
     }
 

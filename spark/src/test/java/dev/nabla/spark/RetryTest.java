@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RetryTest {
     private static final int[] SIZES = {6, 12, 3};
     private final Dataset data = SyntheticTeacher.generate(11, 1003, 6, 5, 3).as(DType.FLOAT64);
-    private final TrainingSettings settings = TrainingSettings.builder().learningRate(1.5).momentum(0.9).batchSize(50)
+    private final TrainingSettings settings = TrainingSettings.builder().learningRate(1.5).momentum(0.9).batchSize(100)
             .epochs(2).seed(7).build();
     private SparkSession spark;
 
@@ -95,9 +95,9 @@ class RetryTest {
         int workersBefore = Workers.CREATED.get();
         SparkTraining engine = SparkTraining.on(spark).backend("reference").partitions(2).build();
         run(engine);
-        assertEquals(2 * 21, engine.lastRun().steps());
-        assertEquals(2, Shard.BUILT.get() - shardsBefore, "each partition's rows placed once for 42 steps");
+        assertEquals(2 * 11, engine.lastRun().steps());
+        assertEquals(2, Shard.BUILT.get() - shardsBefore, "each partition's rows placed once for 22 steps");
         int workers = Workers.CREATED.get() - workersBefore;
-        assertTrue(workers <= 2, workers + " workers (backends) created for 42 steps on 2 task slots");
+        assertTrue(workers <= 2, workers + " workers (backends) created for 22 steps on 2 task slots");
     }
 }

@@ -55,7 +55,7 @@ class TreeSumTest {
     void syncModeThroughTwoLevelsAgreesWithOneMachine() {
         int[] sizes = {6, 12, 3};
         Dataset data = SyntheticTeacher.generate(11, 1003, 6, 5, 3).as(DType.FLOAT64);
-        TrainingSettings settings = TrainingSettings.builder().learningRate(1.5).batchSize(100).epochs(3).seed(7).build();
+        TrainingSettings settings = TrainingSettings.builder().learningRate(1.5).batchSize(100).epochs(2).seed(7).build();
         Runs.Outcome local = Runs.train("reference", DType.FLOAT64, Loss.BCE, sizes, 3, settings, data, null);
         for (int depth : new int[] {1, 2}) {
             SparkTraining engine = SparkTraining.on(spark).backend("reference").partitions(16).aggregationDepth(depth)
