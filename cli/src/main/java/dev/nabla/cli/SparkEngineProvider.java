@@ -38,6 +38,11 @@ public interface SparkEngineProvider {
         /** One line for the run's header: Spark's version, the master, the mode, partitions, backend. */
         String description();
 
+        /** One line after the run: what the steps cost on Spark (jobs, time per job, bytes), or null. */
+        default String summary() {
+            return null;
+        }
+
         /** Stops the Spark application. */
         @Override
         void close();

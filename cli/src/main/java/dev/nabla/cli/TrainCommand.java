@@ -230,6 +230,9 @@ final class TrainCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "the checkpoint already has %d epochs (--epochs %d): nothing to train%n",
                         checkpoint.epochsDone(), epochs);
             }
+            if (sparkSession != null && sparkSession.summary() != null) {
+                out.println("spark: " + sparkSession.summary());
+            }
             if (result.model() != null) {
                 out.println("model saved to " + result.model());
             }

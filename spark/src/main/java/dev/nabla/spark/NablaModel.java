@@ -210,7 +210,7 @@ public final class NablaModel extends Model<NablaModel> implements MLWritable {
         int[] sizes = parameters.sizes();
         WorkerSpec spec = new WorkerSpec(getOrDefault(backend), (Integer) getOrDefault(threads), dtype, sizes, loss,
                 1, 0);
-        Broadcast<Weights> weights = sc.broadcast(Weights.of(parameters, dtype, null));
+        Broadcast<Weights> weights = sc.broadcast(Weights.of(parameters, dtype, null)); // one per transform, read per executor
         int featureIndex = Arrays.asList(dataset.schema().fieldNames()).indexOf(getOrDefault(featuresCol));
         String column = getOrDefault(featuresCol);
         MapPartitionsFunction<Row, Row> predict = rows -> new Predictions(spec, weights, featureIndex, column, rows);

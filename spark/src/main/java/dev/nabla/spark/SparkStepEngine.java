@@ -37,10 +37,12 @@ final class SparkStepEngine implements StepEngine {
     private final JavaRDD<Shard> shards;
     private final int partitions;
     private final LongAccumulator resultBytes;
+    private final LongAccumulator taskNanos;
     private long steps;
     private long jobs;
     private long jobNanos;
     private long driverNanos;
+    private long broadcastNanos;
     private long broadcastBytes;
 
     SparkStepEngine(SparkTraining config, Network net, Sgd sgd, Dataset train, TrainingSettings settings) {
@@ -55,6 +57,7 @@ final class SparkStepEngine implements StepEngine {
                 sgd.learningRate(), sgd.momentum());
         this.partitions = config.partitionsFor(rows);
         this.resultBytes = spark.sc().longAccumulator("nabla result bytes");
+        this.taskNanos = spark.sc().longAccumulator("nabla task nanoseconds");
         // Each partition's rows travel once, as a broadcast of their own (so an executor fetches only
         // the partitions it holds, and a task carries no data); the executors keep them in a cached RDD.
         int[][] assignment = Shard.assign(rows, partitions, settings.seed());
@@ -102,7 +105,9 @@ final class SparkStepEngine implements StepEngine {
         for (int b = 0; b < batches && !control.stopRequested(); b++) {
             long t0 = System.nanoTime();
             Weights weights = Weights.of(net.parameters(), net.dtype(), null);
-            Broadcast<Weights> w = spark.broadcast(weights);
+            long tb = System.nanoTime();
+            WeightsRef w = WeightsRef.share(spark, weights, config.inlineWeightsBytes);
+            broadcastNanos += System.nanoTime() - tb;
             broadcastBytes += weights.bytes();
             int batch = b;
             long step = steps;
@@ -110,12 +115,12 @@ final class SparkStepEngine implements StepEngine {
             long t1 = System.nanoTime();
             double[] total;
             try {
-                total = TreeSum.sum(shards, shard -> counted(bytes,
-                        Tasks.gradientSums(spec, shard, pos, batch, batchSize, w, step)), config.aggregationDepth, length + 2);
+                total = TreeSum.sum(shards, new Tasks.SyncStep(spec, pos, batch, batchSize, w, step, bytes, taskNanos),
+                        config.aggregationDepth, length + 2);
             } catch (Exception e) { // SparkException is checked, though Scala throws it undeclared
                 throw failed(e, epoch, b);
             } finally {
-                w.destroy();
+                w.release();
             }
             long t2 = System.nanoTime();
             int n = Math.min(batchSize, rows - b * batchSize);
@@ -147,7 +152,9 @@ final class SparkStepEngine implements StepEngine {
             long t0 = System.nanoTime();
             int count = Math.min(k, batches - first);
             Weights weights = Weights.of(net.parameters(), net.dtype(), momentum ? sgd.velocities() : null);
-            Broadcast<Weights> w = spark.broadcast(weights);
+            long tb = System.nanoTime();
+            WeightsRef w = WeightsRef.share(spark, weights, config.inlineWeightsBytes);
+            broadcastNanos += System.nanoTime() - tb;
             broadcastBytes += weights.bytes();
             int firstBatch = first;
             long round = jobs;
@@ -155,13 +162,12 @@ final class SparkStepEngine implements StepEngine {
             long t1 = System.nanoTime();
             double[] total;
             try {
-                total = TreeSum.sum(shards, shard -> counted(bytes,
-                        Tasks.localSteps(spec, shard, pos, firstBatch, count, batchSize, w, round)),
+                total = TreeSum.sum(shards, new Tasks.LocalSteps(spec, pos, firstBatch, count, batchSize, w, round, bytes, taskNanos),
                         config.aggregationDepth, base + 2 * count + 1);
             } catch (Exception e) {
                 throw failed(e, epoch, first);
             } finally {
-                w.destroy();
+                w.release();
             }
             long t2 = System.nanoTime();
             double[] losses = new double[count];
@@ -188,11 +194,6 @@ final class SparkStepEngine implements StepEngine {
             }
         }
         return new EpochSteps(done, lossSum);
-    }
-
-    private static double[] counted(LongAccumulator bytes, double[] values) {
-        bytes.add(8L * values.length);
-        return values;
     }
 
     private void checkRows(double seen, int expected, int epoch, int batch) {
@@ -240,8 +241,8 @@ final class SparkStepEngine implements StepEngine {
     }
 
     SparkRunStats stats() {
-        return new SparkRunStats(steps, jobs, jobNanos / 1e9, driverNanos / 1e9, broadcastBytes, resultBytes.value(),
-                partitions);
+        return new SparkRunStats(steps, jobs, jobNanos / 1e9, taskNanos.value() / 1e9, driverNanos / 1e9,
+                broadcastNanos / 1e9, broadcastBytes, resultBytes.value(), partitions);
     }
 
     @Override

@@ -41,6 +41,8 @@ import java.util.Objects;
  * weights and the cached rows, and partial sums are combined in partition order.
  */
 public final class SparkTraining implements StepEngine.Factory {
+    /** Weights up to this size travel inside the job's task binary rather than in a broadcast of their own. */
+    public static final long DEFAULT_INLINE_WEIGHTS_BYTES = 1 << 20;
     /** The backend the executors use unless told otherwise. */
     public static final String DEFAULT_BACKEND = "cpu";
 
@@ -71,6 +73,7 @@ public final class SparkTraining implements StepEngine.Factory {
     final String backendId;
     final int threads;
     final int aggregationDepth;
+    final long inlineWeightsBytes;
     private volatile SparkRunStats lastRun;
 
     private SparkTraining(Builder b) {
@@ -81,6 +84,7 @@ public final class SparkTraining implements StepEngine.Factory {
         this.backendId = b.backendId;
         this.threads = b.threads;
         this.aggregationDepth = b.aggregationDepth;
+        this.inlineWeightsBytes = b.inlineWeightsBytes;
     }
 
     public static Builder on(SparkSession session) {
@@ -123,12 +127,13 @@ public final class SparkTraining implements StepEngine.Factory {
         return new SparkStepEngine(this, net, sgd, train, settings);
     }
 
-    /** e.g. "sync, 2 partitions, cpu on the executors (spark.task.cpus threads per task)". */
+    /** e.g. "sync, 2 partitions, cpu on the executors (spark.task.cpus = 1 threads per task)". */
     public String describe() {
         return String.format(Locale.ROOT, "%s%s, %d partitions, %s on the executors (%s per task)", mode,
                 mode == Mode.AVERAGE ? " (averaged every " + averageSteps + " steps)" : "",
                 partitionsFor(Integer.MAX_VALUE), backendId,
-                threads > 0 ? threads + " threads" : "spark.task.cpus threads");
+                threads > 0 ? threads + (threads == 1 ? " thread" : " threads")
+                        : "spark.task.cpus = " + spark.getConf().get("spark.task.cpus", "1") + " threads");
     }
 
     @Override
@@ -145,6 +150,7 @@ public final class SparkTraining implements StepEngine.Factory {
         private String backendId = DEFAULT_BACKEND;
         private int threads;
         private int aggregationDepth = 2;
+        private long inlineWeightsBytes = DEFAULT_INLINE_WEIGHTS_BYTES;
 
         private Builder(JavaSparkContext spark) {
             this.spark = Objects.requireNonNull(spark, "spark context");
@@ -195,6 +201,19 @@ public final class SparkTraining implements StepEngine.Factory {
                 throw new IllegalArgumentException("aggregation depth must be at least 1, got " + depth);
             }
             this.aggregationDepth = depth;
+            return this;
+        }
+
+        /**
+         * Weights (and momentum) of up to this many bytes travel inside each job's task binary, which
+         * Spark broadcasts once per stage anyway; larger ones get a broadcast of their own, read once
+         * per executor instead of once per task. Default 1 MB; 0: always a broadcast of their own.
+         */
+        public Builder inlineWeightsBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("inline weights bytes must be >= 0, got " + bytes);
+            }
+            this.inlineWeightsBytes = bytes;
             return this;
         }
 

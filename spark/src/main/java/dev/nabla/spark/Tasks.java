@@ -2,6 +2,7 @@ package dev.nabla.spark;
 
 import dev.nabla.nn.Parameters;
 import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.util.LongAccumulator;
 
 /** What the executors run for a step: static, so the closures Spark ships capture only their arguments. */
 final class Tasks {
@@ -14,7 +15,7 @@ final class Tasks {
      * {@link TreeSum#NOTHING} when the shard has no row in the batch.
      */
     static double[] gradientSums(WorkerSpec spec, Shard shard, Broadcast<int[]> positions, int batch, int batchSize,
-                                 Broadcast<Weights> weights, long step) {
+                                 WeightsRef weights, long step) {
         Shard.Plan plan = plan(shard, positions);
         int from = plan.lowerBound((long) batch * batchSize);
         int n = plan.lowerBound((long) (batch + 1) * batchSize) - from;
@@ -24,7 +25,7 @@ final class Tasks {
         Worker w = Workers.borrow(spec);
         boolean ok = false;
         try {
-            w.setWeights(weights.value());
+            w.setWeights(weights.get());
             TaskHooks.beforeTask(step, shard.partition);
             double loss = w.gradients(shard, plan.local, from, n);
             int len = spec.parameterCount();
@@ -47,15 +48,15 @@ final class Tasks {
      * row-weighted average; {@link TreeSum#NOTHING} when the shard visited none.
      */
     static double[] localSteps(WorkerSpec spec, Shard shard, Broadcast<int[]> positions, int first, int count,
-                               int batchSize, Broadcast<Weights> weights, long round) {
+                               int batchSize, WeightsRef weights, long round) {
         Shard.Plan plan = plan(shard, positions);
         Worker w = Workers.borrow(spec);
         boolean ok = false;
         try {
             boolean momentum = spec.momentum() > 0;
-            w.setWeights(weights.value());
+            w.setWeights(weights.get());
             if (momentum) {
-                w.setVelocities(weights.value());
+                w.setVelocities(weights.get());
             }
             double[] lossSums = new double[count];
             double[] rows = new double[count];
@@ -95,6 +96,36 @@ final class Tasks {
         } finally {
             release(w, ok);
         }
+    }
+
+    /** A sync step's task, as a named class (see {@link TreeSum}); counts the bytes it returns. */
+    record SyncStep(WorkerSpec spec, Broadcast<int[]> positions, int batch, int batchSize, WeightsRef weights,
+                    long step, LongAccumulator resultBytes, LongAccumulator taskNanos) implements TreeSum.PartitionValue {
+        @Override
+        public double[] apply(Shard shard) {
+            long t0 = System.nanoTime();
+            double[] out = gradientSums(spec, shard, positions, batch, batchSize, weights, step);
+            taskNanos.add(System.nanoTime() - t0);
+            return counted(resultBytes, out);
+        }
+    }
+
+    /** An average round's task. */
+    record LocalSteps(WorkerSpec spec, Broadcast<int[]> positions, int first, int count, int batchSize,
+                      WeightsRef weights, long round, LongAccumulator resultBytes, LongAccumulator taskNanos)
+            implements TreeSum.PartitionValue {
+        @Override
+        public double[] apply(Shard shard) {
+            long t0 = System.nanoTime();
+            double[] out = localSteps(spec, shard, positions, first, count, batchSize, weights, round);
+            taskNanos.add(System.nanoTime() - t0);
+            return counted(resultBytes, out);
+        }
+    }
+
+    private static double[] counted(LongAccumulator bytes, double[] values) {
+        bytes.add(8L * values.length);
+        return values;
     }
 
     private static Shard.Plan plan(Shard shard, Broadcast<int[]> positions) {

@@ -88,6 +88,11 @@ public final class SparkCliProvider implements SparkEngineProvider {
         }
 
         @Override
+        public String summary() {
+            return training.lastRun() == null ? null : training.lastRun().toString();
+        }
+
+        @Override
         public void close() {
             closed.countDown();
             try {
