@@ -70,6 +70,21 @@ public final class MnistBench {
                     .validation(test);
             if (engine != null) {
                 run.engine(engine);
+                // Per epoch: the Spark stats of that epoch alone (the run's totals include the first
+                // epoch's JIT warm-up).
+                dev.nabla.spark.SparkRunStats[] previous = new dev.nabla.spark.SparkRunStats[1];
+                run.onEpochEnd(r -> {
+                    dev.nabla.spark.SparkRunStats now = engine.lastRun();
+                    dev.nabla.spark.SparkRunStats before = previous[0];
+                    previous[0] = now;
+                    long jobs = now.jobs() - (before == null ? 0 : before.jobs());
+                    double job = now.jobSeconds() - (before == null ? 0 : before.jobSeconds());
+                    double task = now.taskSeconds() - (before == null ? 0 : before.taskSeconds());
+                    double driver = now.driverSeconds() - (before == null ? 0 : before.driverSeconds());
+                    System.out.printf(Locale.ROOT, "RESULT   epoch %d: %d jobs, %.2f ms/job wall, tasks' own work %.2f ms/job "
+                                    + "(all partitions added), driver %.2f ms/job%n", r.epoch(), jobs, 1e3 * job / jobs,
+                            1e3 * task / jobs, 1e3 * driver / jobs);
+                });
             }
             long t0 = System.nanoTime();
             TrainingResult result = run.build().fit(net, train);
