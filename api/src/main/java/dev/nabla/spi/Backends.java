@@ -13,11 +13,20 @@ import java.util.stream.Collectors;
  * The entry point to the backends on the class path: lists them, creates one by id, or picks the
  * default. The default is the available provider of highest priority, unless the system property
  * {@code nabla.backend} or the environment variable {@code NABLA_BACKEND} names one.
+ *
+ * <p>Providers are found with {@link ServiceLoader} in {@code META-INF/services}. A fat jar must keep
+ * those files merged (the shade plugin's {@code ServicesResourceTransformer}); otherwise backends
+ * silently go missing. When the default falls back past a backend that cannot run here (e.g.
+ * {@code cpu} in a JVM started without {@code --add-modules=jdk.incubator.vector}), it logs one
+ * warning line saying which and why, through {@link System.Logger} (logger {@code dev.nabla.spi}).
+ * Thread-safe.
  */
 public final class Backends {
     public static final String BACKEND_PROPERTY = "nabla.backend";
     public static final String BACKEND_ENV = "NABLA_BACKEND";
 
+    private static final System.Logger LOG = System.getLogger("dev.nabla.spi");
+    private static final java.util.Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static volatile Backends installed;
 
     private final List<BackendProvider> providers;
@@ -101,14 +110,48 @@ public final class Backends {
         }
         List<String> available = availableIds();
         if (available.isEmpty()) {
+            if (providers.isEmpty()) {
+                throw new IllegalStateException("no backend is available: no provider was found on the class path (add "
+                        + "a backend such as nabla-backend-cpu; in a shaded jar, merge META-INF/services with the shade "
+                        + "plugin's ServicesResourceTransformer)");
+            }
             throw new IllegalStateException("no backend is available: known providers are "
                     + providers.stream().map(p -> p.id() + " (" + p.availability() + ")").collect(Collectors.toList()));
         }
         return available.get(0);
     }
 
+    /**
+     * One line per provider that ranks above {@code chosen} but is misconfigured here (not merely
+     * {@linkplain Availability#absent absent}): what a default choice fell back past, and why.
+     */
+    public List<String> fallbackWarnings(String chosen) {
+        List<String> lines = new ArrayList<>();
+        for (BackendProvider p : providers) {
+            if (p.id().equals(chosen)) {
+                break;
+            }
+            Availability a = p.availability();
+            if (!a.isAvailable() && !a.isAbsent()) {
+                lines.add("nabla: backend '" + p.id() + "' is unavailable (" + a.reason() + "); using '" + chosen + "'");
+            }
+        }
+        return lines;
+    }
+
+    /**
+     * A new instance of the default backend ({@link #defaultId()}). When that is not the best
+     * backend this library knows of, because a better one cannot run here, logs one warning per
+     * skipped backend with its reason (once per JVM), unless it is merely absent here.
+     */
     public Backend createDefault(BackendOptions options) {
-        return create(defaultId(), options);
+        String id = defaultId();
+        for (String line : fallbackWarnings(id)) {
+            if (WARNED.add(line)) {
+                LOG.log(System.Logger.Level.WARNING, line);
+            }
+        }
+        return create(id, options);
     }
 
     // Static shorthands over the installed providers.

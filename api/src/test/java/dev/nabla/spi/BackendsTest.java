@@ -52,6 +52,26 @@ class BackendsTest {
     }
 
     @Test
+    void theDefaultWarnsOfAMisconfiguredBetterBackendButNotOfAnAbsentOne() {
+        Backends withMissingFlag = new Backends(List.of(
+                provider("slow", 10, Availability.available()),
+                provider("simd", 100, Availability.unavailable("the JVM was started without --add-modules=x")),
+                provider("gpu", 200, Availability.absent("no GPU"))));
+        assertEquals("slow", withMissingFlag.defaultId());
+        assertEquals(List.of("nabla: backend 'simd' is unavailable (the JVM was started without --add-modules=x); "
+                + "using 'slow'"), withMissingFlag.fallbackWarnings("slow"));
+        assertEquals(List.of("nabla: backend 'gpu' is unavailable (no CUDA device); using 'fast'"),
+                registry.fallbackWarnings("fast"));
+        assertTrue(Availability.absent("no GPU").isAbsent() && !Availability.absent("no GPU").isAvailable());
+    }
+
+    @Test
+    void anEmptyClassPathNamesTheShadingPitfall() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new Backends(List.of()).defaultId());
+        assertTrue(e.getMessage().contains("ServicesResourceTransformer"), e.getMessage());
+    }
+
+    @Test
     void listsProvidersByPriorityAndAvailableIds() {
         assertEquals(List.of("gpu", "fast", "slow"), registry.providers().stream().map(BackendProvider::id).toList());
         assertEquals(List.of("fast", "slow"), registry.availableIds());

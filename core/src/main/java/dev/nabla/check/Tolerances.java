@@ -3,7 +3,7 @@ package dev.nabla.check;
 import dev.nabla.tensor.DType;
 
 /**
- * The tolerances of the cross-checks (DESIGN.md, "Cross-checking"), in one place: the conformance
+ * The tolerances of the cross-checks (docs/design.md, "Tolerances"), in one place: the conformance
  * suite and {@code nabla gradcheck} judge by these numbers.
  */
 public final class Tolerances {

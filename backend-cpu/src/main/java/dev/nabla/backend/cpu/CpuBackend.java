@@ -17,7 +17,7 @@ import java.util.Set;
  * <p>Element-wise work is split across threads only above {@link #PARALLEL_ELEMENTS}; below it the
  * calling thread does it alone, since waking a worker costs more than the work.
  */
-public final class CpuBackend extends Backend {
+final class CpuBackend extends Backend {
     /**
      * Element-wise ops on fewer elements than this run on the calling thread. Measured on the 2-core
      * dev machine (float32 SGD update, Gelem/s, 1 vs 2 threads): 4K elements 15.6 vs 4.0, 16K 8.1 vs

@@ -36,7 +36,7 @@ public final class Nd4jCudaProvider implements BackendProvider {
     public synchronized Availability availability() {
         if (availability == null) {
             if (!Nd4jRuntime.onClassPath(Nd4jRuntime.CUDA_BACKEND_CLASS)) {
-                availability = Availability.unavailable("not in this build: nd4j-cuda-11.6 (~600 MB) is only "
+                availability = Availability.absent("not in this build: nd4j-cuda-11.6 (~600 MB) is only "
                         + "included by building with `mvn -Pcuda`, and runs in a JVM of its own (ND4J loads one "
                         + "backend per JVM)");
             } else {

@@ -34,7 +34,7 @@ public final class Nd4jProvider implements BackendProvider {
     @Override
     public Availability availability() {
         if (!Nd4jRuntime.onClassPath(Nd4jRuntime.NATIVE_BACKEND_CLASS)) {
-            return Availability.unavailable("this build carries nd4j-cuda instead of nd4j-native (built with "
+            return Availability.absent("this build carries nd4j-cuda instead of nd4j-native (built with "
                     + "-Pcuda): use the nd4j-cuda backend");
         }
         return Nd4jRuntime.load();
