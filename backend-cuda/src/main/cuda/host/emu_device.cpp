@@ -47,15 +47,55 @@ struct Failure : std::runtime_error {
 
 enum State { READY, AT_BARRIER, DONE };
 
+// Context switching. On x86-64 a fiber switch is 6 pushes, a stack swap and 6 pops (no system call:
+// swapcontext saves the signal mask with two, which made the emulator ten times slower); elsewhere
+// ucontext. Fibers are persistent: each loops "run one CUDA thread, report done, wait", so a block
+// costs no fiber creation; a fiber abandoned by a failed launch is reset to a fresh stack.
+#if defined(__x86_64__)
+extern "C" void nabla_emu_switch(void** save, void* load);
+asm(R"(
+    .text
+    .globl nabla_emu_switch
+    .hidden nabla_emu_switch
+    .type nabla_emu_switch, @function
+nabla_emu_switch:
+    pushq %rbp
+    pushq %rbx
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+    movq %rsp, (%rdi)
+    movq %rsi, %rsp
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %rbx
+    popq %rbp
+    ret
+    .size nabla_emu_switch, .-nabla_emu_switch
+)");
+#define NABLA_FAST_SWITCH 1
+#endif
+
 struct Fiber {
-    ucontext_t ctx;
     char* stack = nullptr;
     Dim3 idx{0, 0, 0};
-    State state = READY;
+    State state = DONE;
+#ifdef NABLA_FAST_SWITCH
+    void* sp = nullptr;
+#else
+    ucontext_t ctx;
+#endif
 };
 
 const std::size_t STACK_BYTES = 256 * 1024;
+#ifdef NABLA_FAST_SWITCH
+void* schedulerSp = nullptr;
+#else
 ucontext_t scheduler;
+#endif
 std::vector<Fiber> fibers;
 Fiber* current = nullptr;
 const KernelEntry* runningKernel = nullptr;
@@ -63,27 +103,65 @@ void** runningParams = nullptr;
 std::string fiberError;
 bool reverseOrder = false;
 
-void fiberEntry() {
-    try {
-        runningKernel->invoker(runningKernel->fn, runningParams);
-    } catch (const std::exception& e) {
-        if (fiberError.empty()) fiberError = e.what();
+void toScheduler() {
+#ifdef NABLA_FAST_SWITCH
+    nabla_emu_switch(&current->sp, schedulerSp);
+#else
+    swapcontext(&current->ctx, &scheduler);
+#endif
+}
+
+void toFiber(Fiber& f) {
+    current = &f;
+    threadIdx_ = f.idx;
+#ifdef NABLA_FAST_SWITCH
+    nabla_emu_switch(&schedulerSp, f.sp);
+#else
+    swapcontext(&scheduler, &f.ctx);
+#endif
+}
+
+[[noreturn]] void fiberMain() {
+    for (;;) {
+        try {
+            runningKernel->invoker(runningKernel->fn, runningParams);
+        } catch (const std::exception& e) {
+            if (fiberError.empty()) fiberError = e.what();
+        }
+        current->state = DONE;
+        toScheduler();
     }
-    current->state = DONE;
-    // Returning resumes uc_link, the scheduler.
+}
+
+// Gives a fiber a fresh stack whose first switch enters fiberMain.
+void resetFiber(Fiber& f) {
+    if (f.stack == nullptr) f.stack = static_cast<char*>(std::malloc(STACK_BYTES));
+    if (f.stack == nullptr) throw Failure("emulator: out of host memory for fiber stacks");
+#ifdef NABLA_FAST_SWITCH
+    // The switch pops six registers and returns: lay out six zeros and fiberMain's address so that,
+    // after the return, the stack is aligned as at a function's entry (rsp = 8 mod 16).
+    std::uintptr_t top = (reinterpret_cast<std::uintptr_t>(f.stack) + STACK_BYTES) & ~static_cast<std::uintptr_t>(15);
+    void** sp = reinterpret_cast<void**>(top - 16);  // rsp after ret: top - 8
+    *sp = reinterpret_cast<void*>(&fiberMain);
+    for (int i = 0; i < 6; i++) *--sp = nullptr;
+    f.sp = sp;
+#else
+    getcontext(&f.ctx);
+    f.ctx.uc_stack.ss_sp = f.stack;
+    f.ctx.uc_stack.ss_size = STACK_BYTES;
+    f.ctx.uc_link = nullptr;
+    makecontext(&f.ctx, reinterpret_cast<void (*)()>(&fiberMain), 0);
+#endif
+    f.state = DONE;
 }
 
 void runBlock(unsigned threads) {
-    if (fibers.size() < threads) fibers.resize(threads);
+    while (fibers.size() < threads) {
+        fibers.emplace_back();
+        resetFiber(fibers.back());
+    }
     for (unsigned t = 0; t < threads; t++) {
         Fiber& f = fibers[t];
-        if (f.stack == nullptr) f.stack = static_cast<char*>(std::malloc(STACK_BYTES));
-        if (f.stack == nullptr) throw Failure("emulator: out of host memory for fiber stacks");
-        getcontext(&f.ctx);
-        f.ctx.uc_stack.ss_sp = f.stack;
-        f.ctx.uc_stack.ss_size = STACK_BYTES;
-        f.ctx.uc_link = &scheduler;
-        makecontext(&f.ctx, fiberEntry, 0);
         f.idx.x = t % blockDim_.x;
         f.idx.y = (t / blockDim_.x) % blockDim_.y;
         f.idx.z = t / (blockDim_.x * blockDim_.y);
@@ -93,10 +171,14 @@ void runBlock(unsigned threads) {
         for (unsigned i = 0; i < threads; i++) {
             Fiber& f = fibers[reverseOrder ? threads - 1 - i : i];
             if (f.state != READY) continue;
-            current = &f;
-            threadIdx_ = f.idx;
-            swapcontext(&scheduler, &f.ctx);
-            if (!fiberError.empty()) throw Failure(fiberError);
+            toFiber(f);
+            if (!fiberError.empty()) {
+                // The block's other fibers are parked inside the kernel: start them afresh.
+                for (unsigned t = 0; t < threads; t++) {
+                    if (fibers[t].state != DONE) resetFiber(fibers[t]);
+                }
+                throw Failure(fiberError);
+            }
         }
         unsigned done = 0, waiting = 0;
         for (unsigned t = 0; t < threads; t++) {
@@ -105,6 +187,9 @@ void runBlock(unsigned threads) {
         }
         if (done == threads) return;
         if (done > 0) {
+            for (unsigned t = 0; t < threads; t++) {
+                if (fibers[t].state != DONE) resetFiber(fibers[t]);
+            }
             throw Failure("__syncthreads() in block (" + std::to_string(blockIdx_.x) + ", " + std::to_string(blockIdx_.y)
                           + ", " + std::to_string(blockIdx_.z) + ") is not reached by all its threads: "
                           + std::to_string(done) + " exited while " + std::to_string(waiting) + " wait");
@@ -142,7 +227,7 @@ bool intact(const char* p, std::size_t n) {
 
 void syncthreads() {
     current->state = AT_BARRIER;
-    swapcontext(&current->ctx, &scheduler);
+    toScheduler();
 }
 
 void fail(const char* message) {
@@ -163,6 +248,11 @@ static void copyError(const std::string& message, char* err, int errLen) {
 }
 
 extern "C" {
+
+// Sets how many bytes the device holds (allocations beyond it fail, as on a full GPU).
+void emu_set_capacity(long long capacityBytes) {
+    capacity = capacityBytes;
+}
 
 // Resets the device: frees everything, sets the capacity in bytes.
 void emu_init(long long capacityBytes) {
