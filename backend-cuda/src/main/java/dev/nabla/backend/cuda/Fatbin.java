@@ -16,12 +16,17 @@ import java.util.stream.Collectors;
  *
  * <p>Layout (little-endian): a 16-byte header {magic 0xBA55ED50, u16 version 1, u16 header size,
  * u64 size of what follows}, then entries, each a header {u16 kind (1 PTX, 2 ELF), u16, u32 header
- * size, u32 payload size (padded to 8), u32, u32 stored size, u32, u32 code version, u32 SM
- * architecture, ..., u64 flags (0x8000: compressed) at offset 48} followed by its payload.
+ * size, u32 payload size (padded to 8), u32, u32 stored size, u32, u32 code version (offset 24), u32 SM
+ * architecture (28), u32, u32, u64 flags (40; 0x8000: compressed), ...} followed by its payload.
  */
 public final class Fatbin {
     public static final int MAGIC = 0xBA55ED50;
     public static final String RESOURCE = "/dev/nabla/backend/cuda/nabla.fatbin";
+    /**
+     * The CUDA version (cuDriverGetVersion's form, 1000 major + 10 minor) a driver must support to
+     * load the fatbin: nvcc 13.0 builds it, and its PTX is ISA 9.0 (FatbinTest checks both agree).
+     */
+    public static final int REQUIRED_DRIVER_VERSION = 13000;
 
     public enum Kind { PTX, ELF }
 
@@ -63,9 +68,9 @@ public final class Fatbin {
             int kind = Short.toUnsignedInt(b.getShort(at));
             long entryHeader = Integer.toUnsignedLong(b.getInt(at + 4));
             long payload = Integer.toUnsignedLong(b.getInt(at + 8));
-            int version = b.getInt(at + 28);
-            int arch = b.getInt(at + 32);
-            long flags = b.getLong(at + 48);
+            int version = b.getInt(at + 24);
+            int arch = b.getInt(at + 28);
+            long flags = b.getLong(at + 40);
             if (entryHeader < 64 || off + entryHeader + payload > end) {
                 throw new IllegalArgumentException("malformed fat binary entry at offset " + off);
             }

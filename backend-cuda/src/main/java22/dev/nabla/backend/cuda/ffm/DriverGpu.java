@@ -27,8 +27,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * after it, or the Cleaner's thread freeing a forgotten tensor.
  */
 public final class DriverGpu implements Gpu {
-    /** The driver's CUDA version the fatbin needs: nvcc 13.0 made it (PTX ISA 9.0, checked by FatbinTest). */
-    public static final int REQUIRED_DRIVER_VERSION = 13000;
+    /** The driver's CUDA version the fatbin needs (see {@link Fatbin#REQUIRED_DRIVER_VERSION}). */
+    public static final int REQUIRED_DRIVER_VERSION = Fatbin.REQUIRED_DRIVER_VERSION;
     /** The lowest compute capability the fatbin has code for (sm_75 SASS, compute_75 PTX). */
     public static final int MIN_MAJOR = 7;
     public static final int MIN_MINOR = 5;
