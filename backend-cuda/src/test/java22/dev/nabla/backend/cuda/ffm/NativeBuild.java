@@ -55,19 +55,20 @@ final class NativeBuild {
     /** The host emulator of nabla_kernels.cu. */
     static synchronized Path emulator() {
         Path src = cudaSources();
-        return build("nabla_emu", src, src.resolve("host/emu_device.cpp"), List.of("-I" + src));
+        return build("nabla_emu", src, src.resolve("host/emu_device.cpp"), List.of("-I" + src), src);
     }
 
-    /** The fake libcuda of the probe tests. */
-    static synchronized Path fakeDriver() {
+    /** The fake libcuda of the probe tests (it includes the emulator and cuda.h). */
+    static synchronized Path fakeDriver(Path cudaInclude) {
         Path src = testSources();
-        return build("fakecuda", src, src.resolve("fake_libcuda.cpp"), List.of());
+        return build("fakecuda", src, src.resolve("fake_libcuda.cpp"),
+                List.of("-I" + cudaInclude, "-I" + cudaSources()), cudaSources());
     }
 
-    private static Path build(String name, Path dir, Path main, List<String> flags) {
+    private static Path build(String name, Path dir, Path main, List<String> flags, Path alsoHashed) {
         String gxx = gxx();
         try {
-            String hash = hash(dir);
+            String hash = hash(dir) + hash(alsoHashed).substring(0, 8);
             Path out = outputDir().resolve("lib" + name + "-" + hash + ".so");
             if (Files.isRegularFile(out)) {
                 return out;
