@@ -74,7 +74,7 @@ public final class CudaProvider implements BackendProvider {
             return null;
         }
         return "needs Java " + MIN_JAVA + "+ (its FFM API calls the CUDA driver), but this JVM is Java " + feature
-                + " (" + javaHome + "): ./nabla picks the newest JDK it finds, or set JAVA_HOME to a JDK " + MIN_JAVA + "+";
+                + " (" + javaHome + "): run it on a JDK " + MIN_JAVA + "+ (./nabla picks the newest JDK it finds)";
     }
 
     private static CudaBridge loadBridge() throws ReflectiveOperationException {
