@@ -80,6 +80,7 @@ final class Driver {
     }
 
     // CUdevice_attribute values (cuda.h).
+    static final int ATTR_CLOCK_RATE = 13;
     static final int ATTR_MULTIPROCESSOR_COUNT = 16;
     static final int ATTR_COMPUTE_CAPABILITY_MAJOR = 75;
     static final int ATTR_COMPUTE_CAPABILITY_MINOR = 76;

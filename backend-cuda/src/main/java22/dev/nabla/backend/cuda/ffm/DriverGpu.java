@@ -42,6 +42,7 @@ public final class DriverGpu implements Gpu {
     private final int major;
     private final int minor;
     private final int sms;
+    private final int clockKhz;
     private final long totalMemory;
     private final int driverVersion;
     private final MemorySegment context;
@@ -56,7 +57,7 @@ public final class DriverGpu implements Gpu {
         }
     }
 
-    private DriverGpu(Driver driver, int ordinal, int device, String name, int major, int minor, int sms,
+    private DriverGpu(Driver driver, int ordinal, int device, String name, int major, int minor, int sms, int clockKhz,
                       long totalMemory, int driverVersion, MemorySegment context) {
         this.driver = driver;
         this.ordinal = ordinal;
@@ -65,6 +66,7 @@ public final class DriverGpu implements Gpu {
         this.major = major;
         this.minor = minor;
         this.sms = sms;
+        this.clockKhz = clockKhz;
         this.totalMemory = totalMemory;
         this.driverVersion = driverVersion;
         this.context = context;
@@ -104,6 +106,8 @@ public final class DriverGpu implements Gpu {
             int major = attribute(driver, out, Driver.ATTR_COMPUTE_CAPABILITY_MAJOR, device);
             int minor = attribute(driver, out, Driver.ATTR_COMPUTE_CAPABILITY_MINOR, device);
             int sms = attribute(driver, out, Driver.ATTR_MULTIPROCESSOR_COUNT, device);
+            int clock = driver.cuDeviceGetAttribute(out, Driver.ATTR_CLOCK_RATE, device) == Driver.SUCCESS
+                    ? out.get(JAVA_INT, 0) : 0;
             checkOrUnusable(driver, driver.cuDeviceTotalMem(out, device), "cuDeviceTotalMem");
             long total = out.get(JAVA_LONG, 0);
             String gpu = "GPU " + ordinal + " (" + name + ", compute capability " + major + "." + minor + ")";
@@ -124,7 +128,8 @@ public final class DriverGpu implements Gpu {
             }
             checkOrUnusable(driver, driver.cuDevicePrimaryCtxRetain(out, device), "cuDevicePrimaryCtxRetain");
             MemorySegment context = out.get(ADDRESS, 0);
-            DriverGpu opened = new DriverGpu(driver, ordinal, device, name, major, minor, sms, total, version, context);
+            DriverGpu opened = new DriverGpu(driver, ordinal, device, name, major, minor, sms, clock, total, version,
+                    context);
             opened.bind();
             opened.loadModule(fatbin, gpu);
             return opened;
@@ -212,6 +217,15 @@ public final class DriverGpu implements Gpu {
 
     public int computeMinor() {
         return minor;
+    }
+
+    /** The SM clock the driver reports (CU_DEVICE_ATTRIBUTE_CLOCK_RATE), kHz; 0 if it reports none. */
+    public int clockKhz() {
+        return clockKhz;
+    }
+
+    public long totalMemory() {
+        return totalMemory;
     }
 
     public int driverVersion() {

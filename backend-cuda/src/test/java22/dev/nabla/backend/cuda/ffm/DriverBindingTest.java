@@ -86,6 +86,31 @@ class DriverBindingTest {
         assertTrue(Driver.FUNCTIONS.size() >= 38);
     }
 
+    /** The enum values the backend passes, against cuda.h. */
+    @Test
+    void constantsMatchCudaH() throws IOException {
+        Path dir = includeDir("cuda.h");
+        assumeTrue(dir != null, "no cuda.h here");
+        String h = Files.readString(dir.resolve("cuda.h"));
+        Map<String, Integer> constants = Map.ofEntries(
+                Map.entry("CUDA_SUCCESS", Driver.SUCCESS),
+                Map.entry("CUDA_ERROR_OUT_OF_MEMORY", Driver.ERROR_OUT_OF_MEMORY),
+                Map.entry("CUDA_ERROR_NO_DEVICE", Driver.ERROR_NO_DEVICE),
+                Map.entry("CU_DEVICE_ATTRIBUTE_CLOCK_RATE", Driver.ATTR_CLOCK_RATE),
+                Map.entry("CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT", Driver.ATTR_MULTIPROCESSOR_COUNT),
+                Map.entry("CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR", Driver.ATTR_COMPUTE_CAPABILITY_MAJOR),
+                Map.entry("CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR", Driver.ATTR_COMPUTE_CAPABILITY_MINOR),
+                Map.entry("CU_STREAM_NON_BLOCKING", Driver.STREAM_NON_BLOCKING),
+                Map.entry("CU_EVENT_DEFAULT", Driver.EVENT_DEFAULT),
+                Map.entry("CU_STREAM_CAPTURE_MODE_THREAD_LOCAL", Driver.STREAM_CAPTURE_MODE_THREAD_LOCAL));
+        for (Map.Entry<String, Integer> e : constants.entrySet()) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\b" + e.getKey() + "\\s*=\\s*(0x[0-9a-fA-F]+|\\d+)")
+                    .matcher(h);
+            assertTrue(m.find(), e.getKey() + " is not in cuda.h");
+            assertEquals((int) Long.decode(m.group(1)).longValue(), e.getValue().intValue(), e.getKey());
+        }
+    }
+
     @Test
     void theParserCatchesAWrongBinding() throws IOException, InterruptedException {
         Path dir = includeDir("cuda.h");
