@@ -13,6 +13,7 @@
 
 #include "host/emu_device.cpp"
 
+#include <chrono>
 #include <cstring>
 #include <string>
 
@@ -31,12 +32,16 @@ struct FakeConfig {
 FakeConfig config;
 int contextToken;
 int streamToken;
-long long eventCounter = 0;
 
 struct FakeModule {
     int token;
 };
 FakeModule module;
+
+// Loaded without fake_configure (as libcuda.so.1 in run.sh's rehearsal): a healthy GPU with memory.
+struct Startup {
+    Startup() { emu_init(config.memoryBytes); }
+} startup;
 
 const char* errorName(CUresult r) {
     switch (r) {
@@ -53,6 +58,7 @@ const char* errorName(CUresult r) {
         case CUDA_ERROR_UNSUPPORTED_PTX_VERSION: return "CUDA_ERROR_UNSUPPORTED_PTX_VERSION";
         case CUDA_ERROR_NOT_FOUND: return "CUDA_ERROR_NOT_FOUND";
         case CUDA_ERROR_LAUNCH_FAILED: return "CUDA_ERROR_LAUNCH_FAILED";
+        case CUDA_ERROR_NOT_SUPPORTED: return "CUDA_ERROR_NOT_SUPPORTED";
         default: return nullptr;
     }
 }
@@ -240,13 +246,15 @@ CUresult cuStreamSynchronize(CUstream s) {
     return s == reinterpret_cast<CUstream>(&streamToken) ? CUDA_SUCCESS : CUDA_ERROR_INVALID_VALUE;
 }
 
+// Events hold the host time they were recorded at: launches are synchronous here.
 CUresult cuEventCreate(CUevent* e, unsigned int) {
     *e = reinterpret_cast<CUevent>(new long long(0));
     return CUDA_SUCCESS;
 }
 
 CUresult cuEventRecord(CUevent e, CUstream) {
-    *reinterpret_cast<long long*>(e) = ++eventCounter;
+    *reinterpret_cast<long long*>(e) = std::chrono::duration_cast<std::chrono::nanoseconds>(
+            std::chrono::steady_clock::now().time_since_epoch()).count();
     return CUDA_SUCCESS;
 }
 
@@ -255,7 +263,7 @@ CUresult cuEventSynchronize(CUevent) {
 }
 
 CUresult cuEventElapsedTime(float* ms, CUevent start, CUevent end) {
-    *ms = static_cast<float>(*reinterpret_cast<long long*>(end) - *reinterpret_cast<long long*>(start));
+    *ms = static_cast<float>((*reinterpret_cast<long long*>(end) - *reinterpret_cast<long long*>(start)) / 1e6);
     return CUDA_SUCCESS;
 }
 

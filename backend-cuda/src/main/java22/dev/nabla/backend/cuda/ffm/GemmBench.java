@@ -23,8 +23,10 @@ import java.util.SplittableRandom;
  * is also checked: 16 entries of C against float64 host sums, as a fraction of the error bound the
  * conformance suite allows ((k + 3) u sum |a b|).
  *
- * <p>{@code java ... dev.nabla.backend.cuda.ffm.GemmBench [--quick]}; exit code 2 with the reason
- * when the cuda backend is unavailable.
+ * <p>{@code java ... dev.nabla.backend.cuda.ffm.GemmBench [--quick | --small | --cublas-probe]}: {@code --quick} skips the
+ * tile sweep, {@code --small} measures the small shapes only (run.sh's rehearsal on the fake
+ * driver), {@code --cublas-probe} only says whether a cuBLAS loads (exit 0) or not (exit 1); exit
+ * code 2 with the reason when the cuda backend is unavailable.
  */
 public final class GemmBench {
     /** One product: C [m, n] = op(A) op(B), with K = k. */
@@ -64,6 +66,12 @@ public final class GemmBench {
 
     public static void main(String[] args) {
         boolean quick = List.of(args).contains("--quick");
+        boolean small = List.of(args).contains("--small");
+        if (List.of(args).contains("--cublas-probe")) {
+            String probe = Cublas.probe();
+            System.out.println(probe);
+            System.exit(probe.startsWith("no cuBLAS") ? 1 : 0);
+        }
         Availability a = Backends.installed().provider("cuda").availability();
         if (!a.isAvailable()) {
             System.out.println("no GPU: the cuda backend is unavailable: " + a.reason());
@@ -81,10 +89,12 @@ public final class GemmBench {
             }
             try {
                 for (DType dtype : DType.values()) {
-                    bench.compare(own, cublas, BIG, dtype);
+                    if (!small) {
+                        bench.compare(own, cublas, BIG, dtype);
+                    }
                     bench.compare(own, cublas, SMALL, dtype);
                 }
-                if (!quick) {
+                if (!quick && !small) {
                     for (DType dtype : DType.values()) {
                         bench.sweep(BIG, dtype);
                     }
