@@ -5,6 +5,7 @@ import dev.nabla.spi.Availability;
 import dev.nabla.spi.BackendOptions;
 import dev.nabla.spi.Backends;
 import dev.nabla.tensor.Backend;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -12,6 +13,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The conformance suite on a real GPU with gemm=cublas (IEEE float32, no TF32). Skipped with the
  * reason where there is no usable GPU or no cuBLAS (libcublas.so.13 / .12).
  */
+@ExtendWith(GpuCondition.WithCublas.class)
 class CublasConformanceTest extends BackendConformanceTest {
     @Override
     protected Backend createBackend() {
