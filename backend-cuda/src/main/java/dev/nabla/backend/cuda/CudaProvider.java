@@ -4,6 +4,8 @@ import dev.nabla.spi.Availability;
 import dev.nabla.spi.BackendOptions;
 import dev.nabla.spi.BackendProvider;
 import dev.nabla.tensor.Backend;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * The {@code cuda} backend: Nabla's own CUDA kernels on an NVIDIA GPU of compute capability 7.5 or
@@ -53,12 +55,12 @@ public final class CudaProvider implements BackendProvider {
     private Availability probe() {
         String jvm = jvmReason(Runtime.version().feature(), System.getProperty("java.home"));
         if (jvm != null) {
-            return Availability.unavailable(jvm);
+            return onlyIfDriverPresent(jvm);
         }
         try {
             bridge = loadBridge();
         } catch (ReflectiveOperationException | LinkageError e) {
-            return Availability.unavailable("this build of backend-cuda has no Java 22 half (" + e + "): it was built "
+            return onlyIfDriverPresent("this build of backend-cuda has no Java 22 half (" + e + "): it was built "
                     + "without a JDK 22+, so Maven skipped it; install one and rebuild");
         }
         try {
@@ -66,6 +68,16 @@ public final class CudaProvider implements BackendProvider {
         } catch (RuntimeException | LinkageError e) {
             return Availability.unavailable("probing the GPU failed: " + e);
         }
+    }
+
+    /**
+     * A reason that only matters on a machine with an NVIDIA GPU: worth a warning there (the default
+     * backend fell back past a usable GPU), merely absent elsewhere. The kernel module's version file
+     * tells without loading anything.
+     */
+    private static Availability onlyIfDriverPresent(String reason) {
+        return Files.exists(Path.of("/proc/driver/nvidia/version")) ? Availability.unavailable(reason)
+                : Availability.absent(reason);
     }
 
     /** Why a JVM of this feature version cannot run the backend, or null when it can. */

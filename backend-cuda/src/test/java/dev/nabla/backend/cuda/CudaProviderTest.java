@@ -51,6 +51,10 @@ class CudaProviderTest {
             assertTrue(reason.contains("libcuda.so.1") || reason.contains("no CUDA device") || reason.contains("compute capability")
                     || reason.contains("driver"), "a reason about the driver or the GPU: " + reason);
         }
+        boolean driverPresent = java.nio.file.Files.exists(java.nio.file.Path.of("/proc/driver/nvidia/version"));
+        if (!driverPresent) {
+            assertTrue(a.isAbsent(), "no NVIDIA driver on this machine: cuda is absent, not misconfigured: " + reason);
+        }
         assertTrue(a == provider.availability() || a.reason().equals(provider.availability().reason()), "kept");
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> provider.create(BackendOptions.defaults()));
         assertEquals("backend 'cuda' is unavailable: " + reason, e.getMessage());

@@ -23,15 +23,25 @@ public final class CudaRuntime implements CudaBridge {
     public CudaRuntime() {
     }
 
+    /** Why there is no GPU to use when the machine simply has none (no driver, no device): no warning is due. */
+    record Absent(String reason) {
+    }
+
     @Override
     public Availability probe(CudaOptions options) {
         Object gpu = open(options.device());
+        if (gpu instanceof Absent absent) {
+            return Availability.absent(absent.reason());
+        }
         return gpu instanceof String reason ? Availability.unavailable(reason) : Availability.available();
     }
 
     @Override
     public Backend create(CudaOptions options) {
         Object gpu = open(options.device());
+        if (gpu instanceof Absent absent) {
+            throw new IllegalStateException("backend 'cuda' is unavailable: " + absent.reason());
+        }
         if (gpu instanceof String reason) {
             throw new IllegalStateException("backend 'cuda' is unavailable: " + reason);
         }
@@ -46,13 +56,13 @@ public final class CudaRuntime implements CudaBridge {
         }
         Object result;
         Object d = driver();
-        if (d instanceof String reason) {
-            result = reason;
+        if (d instanceof String || d instanceof Absent) {
+            result = d;
         } else {
             try {
                 result = DriverGpu.open((Driver) d, ordinal, Fatbin.packaged());
             } catch (DriverGpu.Unusable e) {
-                result = e.getMessage();
+                result = e.absent ? new Absent(e.getMessage()) : e.getMessage();
             } catch (IOException | RuntimeException e) {
                 result = "opening GPU " + ordinal + " failed: " + e;
             }
@@ -71,7 +81,7 @@ public final class CudaRuntime implements CudaBridge {
 
     static Object loadDriver(String os) {
         if (!os.toLowerCase(Locale.ROOT).contains("linux")) {
-            return "the cuda backend runs on Linux (it calls libcuda.so.1); this is " + os;
+            return new Absent("the cuda backend runs on Linux (it calls libcuda.so.1); this is " + os);
         }
         try {
             return Driver.load();
@@ -81,7 +91,7 @@ public final class CudaRuntime implements CudaBridge {
             return "the NVIDIA driver is too old: " + e.getMessage() + " (the backend needs a driver for CUDA "
                     + DriverGpu.cudaVersion(DriverGpu.REQUIRED_DRIVER_VERSION) + "+)";
         } catch (IllegalArgumentException e) {
-            return "no NVIDIA driver: " + Driver.LIBRARY + " could not be loaded (" + e.getMessage() + ")";
+            return new Absent("no NVIDIA driver: " + Driver.LIBRARY + " could not be loaded (" + e.getMessage() + ")");
         }
     }
 }

@@ -51,9 +51,16 @@ public final class DriverGpu implements Gpu {
     /** Why a GPU cannot be used: the message is the availability reason. */
     static final class Unusable extends Exception {
         private static final long serialVersionUID = 1L;
+        /** Whether the machine simply has no GPU (nothing to warn about), rather than an unusable one. */
+        final boolean absent;
 
         Unusable(String reason) {
+            this(reason, false);
+        }
+
+        Unusable(String reason, boolean absent) {
             super(reason, null, false, false);
+            this.absent = absent;
         }
     }
 
@@ -82,7 +89,7 @@ public final class DriverGpu implements Gpu {
             int r = driver.cuInit(0);
             if (r == Driver.ERROR_NO_DEVICE) {
                 throw new Unusable("no CUDA device: the NVIDIA driver is installed but sees no GPU (cuInit: "
-                        + driver.describe(r) + ")");
+                        + driver.describe(r) + ")", true);
             }
             if (r != Driver.SUCCESS) {
                 throw new Unusable("the NVIDIA driver failed to initialise (cuInit: " + driver.describe(r) + ")");
@@ -92,7 +99,7 @@ public final class DriverGpu implements Gpu {
             checkOrUnusable(driver, driver.cuDeviceGetCount(out), "cuDeviceGetCount");
             int count = out.get(JAVA_INT, 0);
             if (count == 0) {
-                throw new Unusable("no CUDA device: the NVIDIA driver sees no GPU");
+                throw new Unusable("no CUDA device: the NVIDIA driver sees no GPU", true);
             }
             if (ordinal >= count) {
                 throw new Unusable("device " + ordinal + " was asked for, but the driver sees " + count + " GPU(s) (0.."

@@ -41,6 +41,19 @@ class FakeDriverTest {
         assertReason("no CUDA device: the NVIDIA driver is installed but sees no GPU (cuInit: CUDA_ERROR_NO_DEVICE", reason(0));
         FakeDriver.configure(FakeDriver.SUCCESS, 13000, 0, 9, 0, 132, 0, null, 1L << 30);
         assertReason("no CUDA device: the NVIDIA driver sees no GPU", reason(0));
+        // No device is an absent GPU (no warning when the default falls back); a broken one is not.
+        assertTrue(unusable(0).absent, "no device is 'absent'");
+        FakeDriver.configure(FakeDriver.ERROR_STUB_LIBRARY, 13000, 1, 9, 0, 132, 0, null, 1L << 30);
+        assertTrue(!unusable(0).absent, "a stub library is 'unavailable'");
+    }
+
+    private static DriverGpu.Unusable unusable(int ordinal) throws IOException {
+        try {
+            DriverGpu.open(FakeDriver.driver(), ordinal, Fatbin.packaged());
+        } catch (DriverGpu.Unusable e) {
+            return e;
+        }
+        throw new AssertionError("the GPU opened");
     }
 
     @Test
@@ -98,10 +111,13 @@ class FakeDriverTest {
     @Test
     void aMissingLibraryOrSymbolIsAReasonNotACrash() {
         Object r = CudaRuntime.loadDriver("Linux");
-        if (r instanceof String s) {
-            assertTrue(s.startsWith("no NVIDIA driver: libcuda.so.1 could not be loaded (") || s.contains("too old"), s);
+        if (r instanceof CudaRuntime.Absent absent) {
+            // No driver here is a machine without a GPU: absent, so the default backend does not warn.
+            assertTrue(absent.reason().startsWith("no NVIDIA driver: libcuda.so.1 could not be loaded ("), absent.reason());
+        } else if (r instanceof String s) {
+            assertTrue(s.contains("too old"), s);
         }
-        assertEquals("the cuda backend runs on Linux (it calls libcuda.so.1); this is Windows 11",
+        assertEquals(new CudaRuntime.Absent("the cuda backend runs on Linux (it calls libcuda.so.1); this is Windows 11"),
                 CudaRuntime.loadDriver("Windows 11"));
         // libc is not a CUDA driver: binding it fails on the first missing symbol, cleanly.
         SymbolLookup libc = SymbolLookup.libraryLookup("libc.so.6", Arena.global());
