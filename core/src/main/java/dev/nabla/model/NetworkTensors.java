@@ -31,16 +31,34 @@ final class NetworkTensors {
         return dtype == DType.FLOAT32 ? "F32" : "F64";
     }
 
+    /**
+     * The tensors to write. A value that is not finite in {@code dtype} (NaN, an infinity, or a
+     * float64 beyond float32's range written as F32) is refused: the file could not be loaded
+     * again, and writing it would replace a good file with a useless one.
+     */
     static List<SafeTensorsWriter.Tensor> tensors(String prefix, Parameters p, DType dtype) {
         List<SafeTensorsWriter.Tensor> list = new ArrayList<>();
         String dt = dtypeName(dtype);
         for (int l = 0; l < p.layers(); l++) {
+            requireFinite(prefix + "layers." + l + ".weight", p.weight(l), dtype);
+            requireFinite(prefix + "layers." + l + ".bias", p.bias(l), dtype);
             list.add(new SafeTensorsWriter.Tensor(prefix + "layers." + l + ".weight", dt,
                     new long[] {p.outputs(l), p.inputs(l)}, p.weight(l)));
             list.add(new SafeTensorsWriter.Tensor(prefix + "layers." + l + ".bias", dt,
                     new long[] {p.outputs(l)}, p.bias(l)));
         }
         return list;
+    }
+
+    private static void requireFinite(String name, double[] values, DType dtype) {
+        for (int i = 0; i < values.length; i++) {
+            double v = dtype == DType.FLOAT32 ? (float) values[i] : values[i];
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException("tensor " + name + " holds " + v + " at index " + i
+                        + (Double.isFinite(values[i]) ? " (" + values[i] + " is beyond " + dtype + ")" : "")
+                        + ": a network with non-finite weights is not written (it could not be loaded)");
+            }
+        }
     }
 
     /** What {@link #read} found: the parameters and their dtype. */

@@ -177,7 +177,7 @@ public final class TrainingRun {
             if (modelOut != null) {
                 try {
                     ModelFile.save(modelOut, net);
-                } catch (IOException e) {
+                } catch (IOException | IllegalArgumentException e) { // IAE: non-finite weights, not written
                     throw new TrainingException("cannot save the model to " + modelOut + " (" + e.getMessage() + ")"
                             + (lastCheckpoint != null ? "; the last checkpoint is " + lastCheckpoint : ""), e);
                 }
@@ -246,7 +246,7 @@ public final class TrainingRun {
             return checkpoints.save(new Checkpoint(net.parameters(), sgd.velocities(), net.dtype(), net.loss(),
                     epochsDone, settings.seed(), settings.shuffle(), settings.learningRate(), settings.momentum(),
                     settings.batchSize(), train.rows(), runId));
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) { // IAE: non-finite weights, not written
             throw new TrainingException("cannot write the checkpoint of epoch " + epochsDone + " in " + checkpoints.dir()
                     + " (" + e.getMessage() + "); " + (lastGood != null ? "the last good checkpoint is " + lastGood
                     : "no checkpoint was written before"), e);
