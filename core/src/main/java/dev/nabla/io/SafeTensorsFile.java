@@ -130,12 +130,17 @@ public final class SafeTensorsFile {
                     + "-byte limit for a model file");
         }
         MemoryBudget.require(name, "the data its header declares", MemoryBudget.times(2, 8 + n + data));
-        byte[] all = new byte[(int) (8 + n + data)];
+        // Grown as the bytes arrive: a stream that claims much and delivers little costs little.
+        byte[] all = new byte[(int) Math.min(8 + n + data, 8 + n + (1 << 20))];
         System.arraycopy(lengthBytes, 0, all, 0, 8);
         System.arraycopy(header, 0, all, 8, (int) n);
+        long total = 8 + n + data;
         int at = (int) (8 + n);
-        while (at < all.length) {
-            int r = in.read(all, at, Math.min(1 << 20, all.length - at));
+        while (at < total) {
+            if (at == all.length) {
+                all = java.util.Arrays.copyOf(all, (int) Math.min(total, 2L * all.length));
+            }
+            int r = in.read(all, at, all.length - at);
             if (r < 0) {
                 throw bad(name, "the data ends after " + (at - 8 - n) + " of the " + data + " bytes the header declares "
                         + "(truncated)");
