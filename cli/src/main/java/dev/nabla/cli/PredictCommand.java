@@ -60,6 +60,7 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         int batch = forward.batch();
+        backendChoice.check(); // before anything is read or started
         boolean toStdout = outFile.toString().equals("-");
         if (!toStdout) {
             AtomicFiles.checkWritable(outFile, "--out", 0); // before any work

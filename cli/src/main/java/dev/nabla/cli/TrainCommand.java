@@ -146,6 +146,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         out = spec.commandLine().getOut();
         checkOptionCombinations();
+        backendChoice.check(); // before anything is read or started
         DataSource source = DataSource.parse(data);
         Checkpoint checkpoint = resume ? loadCheckpoint() : null;
         ModelFile.Model start = modelIn != null ? ModelFile.read(modelIn) : null;
