@@ -192,15 +192,15 @@ public final class IdxFile {
                         + ValueArrayBuilder.MAX_LENGTH + " elements, too many for this reader");
             }
         }
-        if (headerOnly) {
-            return new IdxFile(dims, null);
-        }
         if (!gzip) {
             long available = size - headerBytes;
             if (available != elements) {
                 throw new DataFormatException(name + ": the header claims " + describe(dims, rank) + " = " + elements
                         + " bytes of data but the file holds " + Math.max(0, available) + " after its " + headerBytes
                         + "-byte header" + (available < elements ? " (truncated file or lying header)" : " (trailing bytes)"));
+            }
+            if (headerOnly) {
+                return new IdxFile(dims, null);
             }
             MemoryBudget.require(name, "the " + describe(dims, rank) + " bytes of data its header claims", elements);
             byte[] data = in.readNBytes((int) elements);
@@ -212,6 +212,9 @@ public final class IdxFile {
         if (elements > Math.max(0, size) * MAX_DEFLATE_RATIO) {
             throw new DataFormatException(name + ": the header claims " + describe(dims, rank) + " = " + elements
                     + " bytes but " + size + " compressed bytes cannot hold that many (lying header)");
+        }
+        if (headerOnly) {
+            return new IdxFile(dims, null);
         }
         MemoryBudget.require(name, "the " + describe(dims, rank) + " bytes of data its header claims", elements);
         byte[] data = readChunked(in, (int) elements, name, dims);
