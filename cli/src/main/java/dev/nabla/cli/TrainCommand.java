@@ -321,8 +321,8 @@ final class TrainCommand implements Callable<Integer> {
         String what = checkpoint != null ? "the checkpoint's network " + LayerSizes.format(layers)
                 : start != null ? "--model-in " + modelIn + " (a " + LayerSizes.format(layers) + " network)"
                 : "--layers " + layersText;
-        MemoryBudget.require(what, "training it (batch " + batch + ", " + dtype + ")",
-                MemoryBudget.trainingBytes(layers, dtype, Math.max(1, batchRows), momentum > 0));
+        MemoryBudget.require(what, "its weights, gradients and training buffers (batch " + batchRows + ", " + dtype
+                + ")", MemoryBudget.trainingBytes(layers, dtype, Math.max(1, batchRows), momentum > 0));
     }
 
     private void checkFits(Dataset d, int[] layers, String what) {

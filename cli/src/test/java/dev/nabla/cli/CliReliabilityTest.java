@@ -182,7 +182,7 @@ class CliReliabilityTest {
 
     @Test
     void hugeNetworksDataAndThreadsAreRefusedNamingTheOption() throws IOException {
-        hostile(() -> train("--layers", "8,40000,40000,4"), "--layers 8,40000,40000,4: training it", "more than");
+        hostile(() -> train("--layers", "8,40000,40000,4"), "--layers 8,40000,40000,4: its weights, gradients and training buffers (batch 64, float32) need", "more than");
         hostile(() -> train("--layers", "8,1000000,1000000,4"), "--layers 8,1000000,1000000,4");
         hostile(() -> train("--layers", "8,2147483647,4"), "--layers 8,2147483647,4");
         hostile(() -> train("--samples", "2147483647"), "--samples 2147483647: the synthetic rows");
@@ -198,6 +198,62 @@ class CliReliabilityTest {
         Files.writeString(csv, b);
         hostile(() -> train("--data", csv.toString(), "--label-col", "8", "--classes", "300000000"),
                 csv + " with --classes 300000000: one-hot targets");
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    @Timeout(60)
+    void hostileFilesAreRefusedWithoutFillingTheHeap() throws Exception {
+        Path zero = Files.createSymbolicLink(dir.resolve("zero.safetensors"), Path.of("/dev/zero"));
+        Path data = Files.writeString(dir.resolve("d.csv"), "1,2,0\n");
+        hostile(() -> CliTest.run("eval", "--backend", "reference", "--model", zero.toString(), "--data",
+                data.toString()), zero + ": the header does not start with '{'");
+
+        Path fifo = dir.resolve("model.fifo");
+        org.junit.jupiter.api.Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0);
+        Thread writer = new Thread(() -> { // a header claiming 1.5 GB of data, then nothing
+            try (var out = Files.newOutputStream(fifo)) {
+                out.write(safetensors("{" + t("layers.0.weight", "[1,2]", 0, 8) + "," + t("layers.0.bias", "[1]", 8,
+                        1_500_000_000) + "}", 0));
+            } catch (IOException e) {
+                // the reader stopped first
+            }
+        });
+        writer.setDaemon(true);
+        writer.start();
+        hostile(() -> CliTest.run("eval", "--backend", "reference", "--model", fifo.toString(), "--data",
+                data.toString()), fifo.toString());
+
+        // one line of 33 MiB: no line break, ever
+        Path line = dir.resolve("one-line.csv");
+        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(line), 1 << 20)) {
+            byte[] chunk = "1,".repeat(1 << 19).getBytes(StandardCharsets.US_ASCII);
+            for (int i = 0; i < 33; i++) {
+                out.write(chunk);
+            }
+        }
+        hostile(() -> train("--data", line.toString()), line + ", line 1: longer than 33554432 bytes");
+
+        // 2 MB of gzip claiming 2.1 G pixels: within deflate's ratio, beyond the heap
+        Path mnist = dir.resolve("mnist");
+        Files.createDirectories(mnist);
+        java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream d = new java.io.DataOutputStream(raw);
+        d.writeInt(0x0801);
+        d.writeInt(60_000);
+        d.write(new byte[60_000]);
+        Files.write(mnist.resolve("train-labels-idx1-ubyte"), raw.toByteArray());
+        raw.reset();
+        d.writeInt(0x0803);
+        for (int x : new int[] {60_000, 187, 187}) {
+            d.writeInt(x);
+        }
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream g = new java.util.zip.GZIPOutputStream(gz)) {
+            g.write(raw.toByteArray());
+        }
+        Files.write(mnist.resolve("train-images-idx3-ubyte.gz"), java.util.Arrays.copyOf(gz.toByteArray(), 2_100_000));
+        hostile(() -> train("--data", "idx:" + mnist, "--layers", "34969,16,10"), "train-images-idx3-ubyte.gz");
     }
 
     @Test
