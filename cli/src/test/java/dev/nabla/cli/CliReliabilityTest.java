@@ -187,6 +187,10 @@ class CliReliabilityTest {
         hostile(() -> train("--layers", "8,2147483647,4"), "--layers 8,2147483647,4");
         hostile(() -> train("--samples", "2147483647"), "--samples 2147483647: the synthetic rows");
         hostile(() -> train("--threads", "1000000"), "--threads 1000000: more than the");
+        hostile(() -> CliTest.run("generate-digits", "--out", dir.resolve("g").toString(), "--train", "2147483647"),
+                "--train 2147483647: at most");
+        hostile(() -> CliTest.run("bench", "--layers", "8,40000,40000,4", "--backends", "reference", "--seconds", "1"),
+                "a 8-40000-40000-4 network");
         hostile(() -> train("--threads", "10000"), "--threads 10000: more than the");
         hostile(() -> CliTest.run("eval", "--backend", "reference", "--threads", "10000", "--model", "m", "--data",
                 "d"), "--threads 10000");
