@@ -178,6 +178,51 @@ class CliReliabilityTest {
         }
     }
 
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    @Timeout(150)
+    void aKillDuringACheckpointWriteLosesNothingAndTheNextRunCleansUp() throws Exception {
+        Path ck = dir.resolve("killed");
+        Process p = child(dir, List.of("-Xmx1g", "--add-modules=jdk.incubator.vector"), "train", "--backend", "cpu",
+                "--threads", "1", "--layers", "8,2500,2500,4", "--samples", "64", "--momentum", "0.5", "--epochs",
+                "1000000", "--checkpoint-dir", ck.toString());
+        Path caught = null;
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (caught == null && p.isAlive() && System.nanoTime() < deadline) {
+                if (Files.isDirectory(ck) && !CheckpointDirectory.epochsIn(ck).isEmpty()) {
+                    try (Stream<Path> s = Files.list(ck)) {
+                        caught = s.filter(f -> f.getFileName().toString().endsWith(".tmp")).findFirst().orElse(null);
+                    } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException e) {
+                        caught = null;
+                    }
+                }
+                if (caught == null) {
+                    Thread.sleep(1);
+                }
+            }
+            org.junit.jupiter.api.Assumptions.assumeTrue(caught != null, "no write was caught in progress: "
+                    + Files.readString(dir.resolve("child-err.txt")));
+            p.destroyForcibly(); // SIGKILL, in the middle of writing a checkpoint
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        } finally {
+            p.destroyForcibly();
+        }
+        List<Integer> epochs = CheckpointDirectory.epochsIn(ck);
+        assertFalse(epochs.isEmpty());
+        for (int e : epochs) { // every checkpoint on disk is whole
+            Checkpoint.load(ck.resolve(String.format("checkpoint-epoch-%06d.safetensors", e)));
+        }
+        int last = epochs.get(epochs.size() - 1);
+        CliTest.Run resumed = CliTest.run("train", "--backend", "cpu", "--threads", "1", "--samples", "64",
+                "--checkpoint-dir", ck.toString(), "--resume", "--epochs", String.valueOf(last + 1));
+        assertEquals(0, resumed.code(), resumed.out() + resumed.err());
+        try (Stream<Path> s = Files.list(ck)) {
+            assertEquals(List.of(), s.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList(),
+                    "the killed writer's temporary file is gone");
+        }
+    }
+
     // Case 2: sizes beyond the memory are refused before anything is allocated; an OutOfMemoryError is one line.
 
     @Test
