@@ -246,7 +246,12 @@ class CliReliabilityTest {
         }
         Files.writeString(csv, b);
         hostile(() -> train("--data", csv.toString(), "--label-col", "8", "--classes", "300000000"),
-                csv + " with --classes 300000000: one-hot targets");
+                "--classes 300000000 but the network gives 4 outputs");
+        Path two = Files.writeString(dir.resolve("two.csv"), "1,2,3,4,5,6,7,8,1\n1,2,3,4,5,6,7,8,0\n");
+        hostile(() -> train("--data", two.toString(), "--label-col", "8", "--classes", "300000000", "--layers",
+                "8,2,300000000"), "--layers 8,2,300000000");
+        hostile(() -> CliTest.run("eval", "--backend", "reference", "--model", model().toString(), "--data",
+                two.toString(), "--label-col", "8", "--classes", "300000000"), "--classes 300000000 but the network gives 4");
     }
 
     @Test

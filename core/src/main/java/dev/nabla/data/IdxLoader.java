@@ -71,6 +71,7 @@ public final class IdxLoader {
         if (classes < 1) {
             throw new IllegalArgumentException("classes must be positive, got " + classes);
         }
+        CsvFormat.checkClasses(classes);
         // What the data set will take, from the headers alone, before any data is read.
         int[] imageDims = IdxFile.readDimensions(imagesFile);
         int[] labelDims = IdxFile.readDimensions(labelsFile);

@@ -27,7 +27,7 @@ class HostileDataFilesTest {
     @TempDir
     Path dir;
 
-    private static final CsvFormat LABEL_8 = CsvFormat.defaults().withLabelColumn("8", 300_000_000);
+    private static final CsvFormat LABEL_8 = CsvFormat.defaults().withLabelColumn("8", 10_000_000);
 
     private static String rejected(byte[] csv, CsvFormat format) {
         return assertThrows(IllegalArgumentException.class,
@@ -41,12 +41,25 @@ class HostileDataFilesTest {
             b.append("1,2,3,4,5,6,7,8,1\n");
         }
         byte[] csv = b.toString().getBytes(StandardCharsets.US_ASCII);
-        long peak = HeapPeak.during(() -> {
-            String m = rejected(csv, LABEL_8);
-            assertTrue(m.startsWith("h.csv with --classes 300000000: one-hot targets of 300000000 values a row"), m);
-            assertTrue(m.contains("more than"), m);
-        });
-        assertTrue(peak < 1L << 30, "peak heap " + peak);
+        assertEquals("--classes 300000000: more than 16777216 classes (each row's one-hot targets would take 1.1 GiB)",
+                assertThrows(IllegalArgumentException.class,
+                        () -> CsvFormat.defaults().withLabelColumn("8", 300_000_000)).getMessage());
+        String before = System.getProperty(MemoryBudget.LIMIT_PROPERTY);
+        System.setProperty(MemoryBudget.LIMIT_PROPERTY, "256m");
+        try {
+            long peak = HeapPeak.during(() -> {
+                String m = rejected(csv, LABEL_8); // up to 10 rows x 10 M classes: 400 MB of targets
+                assertTrue(m.startsWith("h.csv with --classes 10000000: one-hot targets of 10000000 values a row"), m);
+                assertTrue(m.contains("more than"), m);
+            });
+            assertTrue(peak < 1L << 30, "peak heap " + peak);
+        } finally {
+            if (before == null) {
+                System.clearProperty(MemoryBudget.LIMIT_PROPERTY);
+            } else {
+                System.setProperty(MemoryBudget.LIMIT_PROPERTY, before);
+            }
+        }
     }
 
     @Test
