@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  *
  * <p>{@code mvn verify} replays the seed corpus in {@code src/test/resources/dev/nabla/fuzz/
  * ParserFuzzTestInputs/METHOD/} (Jazzer's regression mode). To fuzz one parser for real, e.g. for
- * ten minutes: {@code JAZZER_FUZZ=1 mvn -pl api verify -Dtest=ParserFuzzTest#safetensors
+ * ten minutes: {@code JAZZER_FUZZ=1 mvn -pl core -am verify -Dtest=ParserFuzzTest#safetensors
  * -Djazzer.max_duration=10m} (see README, "Fuzzing").
  */
 class ParserFuzzTest {
