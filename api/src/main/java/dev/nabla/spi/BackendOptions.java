@@ -22,8 +22,30 @@ public final class BackendOptions {
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be >= 0 (0 = the backend's default), got " + threads);
         }
+        checkThreads("threads", threads);
         this.threads = threads;
         this.extra = Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+    }
+
+    /** More threads per core than this only cost memory and switching: refused. */
+    public static final int MAX_THREADS_PER_CORE = 8;
+
+    /** The most threads a backend may be asked for: {@value #MAX_THREADS_PER_CORE} per core of this machine. */
+    public static int maxThreads() {
+        return MAX_THREADS_PER_CORE * Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * Refuses a thread count above {@link #maxThreads()} before any thread is started; {@code what}
+     * names where the number came from (an option, a property).
+     */
+    public static void checkThreads(String what, int threads) {
+        if (threads > maxThreads()) {
+            int cores = Runtime.getRuntime().availableProcessors();
+            throw new IllegalArgumentException(what + " " + threads + ": more than the " + maxThreads() + " threads ("
+                    + MAX_THREADS_PER_CORE + " per core) that this machine's " + cores + " core" + (cores == 1 ? "" : "s")
+                    + " can use; each thread costs memory for its stack");
+        }
     }
 
     public static BackendOptions defaults() {
@@ -60,10 +82,11 @@ public final class BackendOptions {
             if (parsed < 0) {
                 throw new NumberFormatException();
             }
+            checkThreads("nabla.threads / NABLA_THREADS", parsed);
             return parsed;
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("nabla.threads / NABLA_THREADS must be a non-negative integer, got '"
-                    + configured + "'");
+                    + configured.replaceAll("[^\\x20-\\x7e]", "?") + "'");
         }
     }
 

@@ -133,4 +133,23 @@ class BackendsTest {
         }
         assertThrows(IllegalArgumentException.class, () -> BackendOptions.defaults().withThreads(-1));
     }
+
+    @Test
+    void threadsAreCappedAtASaneMultipleOfTheCores() {
+        int max = BackendOptions.maxThreads();
+        assertEquals(BackendOptions.MAX_THREADS_PER_CORE * Runtime.getRuntime().availableProcessors(), max);
+        assertEquals(max, BackendOptions.defaults().withThreads(max).threads());
+        for (int n : new int[] {max + 1, 10_000, 1_000_000}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> BackendOptions.defaults().withThreads(n));
+            assertTrue(e.getMessage().startsWith("threads " + n + ": more than the " + max + " threads"), e.getMessage());
+        }
+        System.setProperty("nabla.threads", "1000000");
+        try {
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> BackendOptions.defaults().threads())
+                    .getMessage().startsWith("nabla.threads / NABLA_THREADS 1000000: more than"));
+        } finally {
+            System.clearProperty("nabla.threads");
+        }
+    }
 }

@@ -74,7 +74,19 @@ public final class CsvFormat {
         if (classes < 1) {
             throw new IllegalArgumentException("--classes must be positive, got " + classes);
         }
+        checkClasses(classes);
         return new CsvFormat(delimiter, header, 0, column.trim(), classes, dtype);
+    }
+
+    /** The most classes a label becomes one-hot over: each row then takes up to 64 MiB of targets. */
+    public static final int MAX_CLASSES = 1 << 24;
+
+    /** Refuses more than {@link #MAX_CLASSES} classes, before any row is read. */
+    public static void checkClasses(int classes) {
+        if (classes > MAX_CLASSES) {
+            throw new IllegalArgumentException("--classes " + classes + ": more than " + MAX_CLASSES + " classes (each "
+                    + "row's one-hot targets would take " + dev.nabla.io.MemoryBudget.describe(4L * classes) + ")");
+        }
     }
 
     /** Stores the values in {@code dtype}: float32 (the default, compact) or float64 (exact for float64 runs). */

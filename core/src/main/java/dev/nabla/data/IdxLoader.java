@@ -1,5 +1,6 @@
 package dev.nabla.data;
 
+import dev.nabla.io.MemoryBudget;
 import dev.nabla.tensor.DType;
 
 import java.io.IOException;
@@ -67,6 +68,22 @@ public final class IdxLoader {
 
     /** Loads an images file and a labels file; labels must be below {@code classes}. */
     public static Dataset load(Path imagesFile, Path labelsFile, int classes, DType dtype) throws IOException {
+        if (classes < 1) {
+            throw new IllegalArgumentException("classes must be positive, got " + classes);
+        }
+        CsvFormat.checkClasses(classes);
+        // What the data set will take, from the headers alone, before any data is read.
+        int[] imageDims = IdxFile.readDimensions(imagesFile);
+        int[] labelDims = IdxFile.readDimensions(labelsFile);
+        long pixels = 1;
+        for (int d : imageDims) {
+            pixels *= d; // at most ValueArrayBuilder.MAX_LENGTH, checked by the reader
+        }
+        long items = imageDims[0];
+        long bytes = MemoryBudget.plus(MemoryBudget.plus(pixels, labelDims[0]), MemoryBudget.times(MemoryBudget.plus(
+                pixels, MemoryBudget.times(items, classes)), dtype.bytes()));
+        MemoryBudget.require(imagesFile + " with --classes " + classes, items + " images of " + (pixels / items)
+                + " pixels as " + dtype + " inputs, with one-hot targets over " + classes + " classes,", bytes);
         IdxFile labels = IdxFile.read(labelsFile);
         if (labels.dims().length != 1) {
             throw new DataFormatException(labelsFile + ": a labels file has 1 dimension, this one has "

@@ -2,6 +2,7 @@ package dev.nabla.model;
 
 import dev.nabla.io.AtomicFiles;
 import dev.nabla.io.SafeTensorsFile;
+import dev.nabla.io.Untrusted;
 import dev.nabla.io.SafeTensorsWriter;
 import dev.nabla.nn.Network;
 import dev.nabla.nn.Parameters;
@@ -82,7 +83,7 @@ public record Checkpoint(Parameters parameters, Parameters velocities, DType dty
         Map<String, String> meta = f.metadata();
         if (!"checkpoint".equals(meta.get("kind"))) {
             throw SafeTensorsFile.bad(f.name(), "not a Nabla checkpoint (__metadata__ kind is "
-                    + (meta.containsKey("kind") ? "'" + meta.get("kind") + "'" : "missing") + ")");
+                    + (meta.containsKey("kind") ? Untrusted.quote(meta.get("kind")) : "missing") + ")");
         }
         ModelFile.Model model = ModelFile.fromFile(f, List.of(VELOCITY_PREFIX));
         if (model.loss() == null) {
@@ -101,7 +102,7 @@ public record Checkpoint(Parameters parameters, Parameters velocities, DType dty
         long seed = integer(f, meta, "seed", Long.MIN_VALUE, Long.MAX_VALUE);
         String shuffle = required(f, meta, "shuffle");
         if (!shuffle.equals("true") && !shuffle.equals("false")) {
-            throw SafeTensorsFile.bad(f.name(), "__metadata__ shuffle is '" + shuffle + "', not true or false");
+            throw SafeTensorsFile.bad(f.name(), "__metadata__ shuffle is " + Untrusted.quote(shuffle) + ", not true or false");
         }
         double lr = real(f, meta, "learning_rate");
         double momentum = real(f, meta, "momentum");
@@ -136,7 +137,7 @@ public record Checkpoint(Parameters parameters, Parameters velocities, DType dty
             }
             return x;
         } catch (NumberFormatException e) {
-            throw SafeTensorsFile.bad(f.name(), "__metadata__ " + key + " is '" + v + "', not an integer in ["
+            throw SafeTensorsFile.bad(f.name(), "__metadata__ " + key + " is " + Untrusted.quote(v) + ", not an integer in ["
                     + min + ", " + max + "]");
         }
     }
@@ -150,7 +151,7 @@ public record Checkpoint(Parameters parameters, Parameters velocities, DType dty
             }
             return x;
         } catch (NumberFormatException e) {
-            throw SafeTensorsFile.bad(f.name(), "__metadata__ " + key + " is '" + v + "', not a finite number");
+            throw SafeTensorsFile.bad(f.name(), "__metadata__ " + key + " is " + Untrusted.quote(v) + ", not a finite number");
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.nabla.model;
 
 import dev.nabla.io.AtomicFiles;
 import dev.nabla.io.SafeTensorsFile;
+import dev.nabla.io.Untrusted;
 import dev.nabla.io.SafeTensorsWriter;
 import dev.nabla.nn.LayerSizes;
 import dev.nabla.nn.Network;
@@ -88,16 +89,16 @@ public final class ModelFile {
         Map<String, String> meta = f.metadata();
         String format = meta.get("format");
         if (format != null && !format.equals(FORMAT)) {
-            throw SafeTensorsFile.bad(f.name(), "__metadata__ format is '" + format + "', not '" + FORMAT + "'");
+            throw SafeTensorsFile.bad(f.name(), "__metadata__ format is " + Untrusted.quote(format) + ", not '" + FORMAT + "'");
         }
         String version = meta.get("format_version");
         if (version != null && !version.equals(FORMAT_VERSION)) {
-            throw SafeTensorsFile.bad(f.name(), "format_version " + version + " (this Nabla reads version "
+            throw SafeTensorsFile.bad(f.name(), "format_version " + Untrusted.quote(version) + " (this Nabla reads version "
                     + FORMAT_VERSION + "; a newer Nabla wrote it?)");
         }
         String activation = meta.get("activation");
         if (activation != null && !activation.equals("sigmoid")) {
-            throw SafeTensorsFile.bad(f.name(), "activation '" + activation + "' (Nabla networks are sigmoid)");
+            throw SafeTensorsFile.bad(f.name(), "activation " + Untrusted.quote(activation) + " (Nabla networks are sigmoid)");
         }
         NetworkTensors.Read read = NetworkTensors.read(f, "", otherPrefixes);
         NetworkTensors.checkMetadata(f, meta, "layer_sizes", sizesText(read.parameters().sizes()));
@@ -107,7 +108,7 @@ public final class ModelFile {
             try {
                 loss = Loss.parse(meta.get("loss"));
             } catch (IllegalArgumentException e) {
-                throw SafeTensorsFile.bad(f.name(), "__metadata__ loss: " + e.getMessage());
+                throw SafeTensorsFile.bad(f.name(), "__metadata__ loss " + Untrusted.quote(meta.get("loss")) + " is not mse or bce");
             }
         }
         return new Model(read.parameters(), read.dtype(), loss, meta);

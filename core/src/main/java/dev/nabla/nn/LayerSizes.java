@@ -21,6 +21,21 @@ public final class LayerSizes {
         return sizes.clone();
     }
 
+    /** The longest Java array the JVM reliably allocates. */
+    public static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+    /** Checks that every layer's weight matrix fits one Java array. */
+    public static void checkArrays(int[] sizes) {
+        for (int l = 0; l + 1 < sizes.length; l++) {
+            long weights = (long) sizes[l] * sizes[l + 1];
+            if (weights > MAX_ARRAY) {
+                throw new IllegalArgumentException("layer sizes " + format(sizes) + ": layer " + l + " has " + sizes[l]
+                        + " x " + sizes[l + 1] + " = " + weights + " weights, more than one array holds (" + MAX_ARRAY
+                        + ")");
+            }
+        }
+    }
+
     /** Parses a comma-separated list such as {@code 8,16,4}. */
     public static int[] parse(String text) {
         String[] parts = text.split(",");
@@ -29,8 +44,9 @@ public final class LayerSizes {
             try {
                 sizes[i] = Integer.parseInt(parts[i].trim());
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("layer sizes '" + text + "': '" + parts[i].trim()
-                        + "' is not an integer (expected e.g. 8,16,4)");
+                throw new IllegalArgumentException("layer sizes " + dev.nabla.io.Untrusted.quote(text) + ": "
+                        + dev.nabla.io.Untrusted.quote(parts[i].trim()) + " is not an integer from 1 to "
+                        + Integer.MAX_VALUE + " (expected e.g. 8,16,4)");
             }
         }
         return validate(sizes);

@@ -1,6 +1,7 @@
 package dev.nabla.nn;
 
 import dev.nabla.data.Features;
+import dev.nabla.io.MemoryBudget;
 import dev.nabla.tensor.Backend;
 import dev.nabla.tensor.DType;
 import dev.nabla.tensor.Loss;
@@ -50,6 +51,8 @@ public final class Network implements AutoCloseable {
         this.dtype = Objects.requireNonNull(dtype, "dtype");
         this.loss = Objects.requireNonNull(loss, "loss");
         this.sizes = initial.sizes();
+        MemoryBudget.require("a " + LayerSizes.format(sizes) + " network in " + dtype, "its weights and gradients",
+                MemoryBudget.times(MemoryBudget.parameterCount(sizes), 2L * dtype.bytes()));
         int layers = sizes.length - 1;
         weights = new Tensor[layers];
         biases = new Tensor[layers];
@@ -260,7 +263,14 @@ public final class Network implements AutoCloseable {
         }
         int rows = inputs.rows();
         int out = outputs();
-        double[] result = new double[Math.multiplyExact(rows, out)];
+        long values = (long) rows * out;
+        if (values > LayerSizes.MAX_ARRAY) {
+            throw new IllegalArgumentException(rows + " rows x " + out + " outputs = " + values
+                    + " predictions, more than one array holds (" + LayerSizes.MAX_ARRAY + "): predict fewer rows at once");
+        }
+        MemoryBudget.require("predictions of " + rows + " rows", "the outputs in float64",
+                MemoryBudget.times(values, 8));
+        double[] result = new double[(int) values];
         int batch = Math.min(batchSize, rows);
         double[] hostX = new double[batch * inputs()];
         for (int from = 0; from < rows; from += batch) {
@@ -349,6 +359,13 @@ public final class Network implements AutoCloseable {
         final Tensor logits;
 
         Workspace(int batch) {
+            long widths = 0;
+            for (int l = 1; l < sizes.length; l++) {
+                widths += sizes[l];
+            }
+            MemoryBudget.require("a batch of " + batch + " rows through the " + LayerSizes.format(sizes) + " network",
+                    "its activations and deltas", MemoryBudget.times(MemoryBudget.times(2 * widths + outputs(), batch),
+                            dtype.bytes()));
             this.batch = batch;
             activations = new Tensor[layers()];
             deltas = new Tensor[layers()];

@@ -1,5 +1,7 @@
 package dev.nabla.nn;
 
+import dev.nabla.io.MemoryBudget;
+
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -15,6 +17,9 @@ public final class Parameters {
 
     private Parameters(int[] sizes) {
         this.sizes = LayerSizes.validate(sizes);
+        MemoryBudget.require("a " + LayerSizes.format(sizes) + " network", "its parameters in float64",
+                MemoryBudget.times(MemoryBudget.parameterCount(sizes), 8));
+        LayerSizes.checkArrays(sizes);
         int layers = sizes.length - 1;
         this.weights = new double[layers][];
         this.biases = new double[layers][];

@@ -1,6 +1,7 @@
 package dev.nabla.seeds;
 
 import dev.nabla.data.Dataset;
+import dev.nabla.io.MemoryBudget;
 
 import dev.nabla.nn.LayerSizes;
 import dev.nabla.nn.Parameters;
@@ -30,8 +31,19 @@ public final class SyntheticTeacher {
         }
         int in = sizes[0];
         int out = sizes[sizes.length - 1];
-        float[] x = new float[Math.multiplyExact(rows, in)];
-        float[] y = new float[Math.multiplyExact(rows, out)];
+        if (rows <= 0) {
+            throw new IllegalArgumentException("rows must be positive, got " + rows);
+        }
+        long xs = (long) rows * in;
+        long ys = (long) rows * out;
+        MemoryBudget.require(rows + " synthetic rows of " + in + " inputs and " + out + " targets", "they",
+                MemoryBudget.times(xs + ys, Float.BYTES));
+        if (Math.max(xs, ys) > LayerSizes.MAX_ARRAY) {
+            throw new IllegalArgumentException(rows + " synthetic rows of " + in + " inputs: " + xs
+                    + " values, more than one array holds (" + LayerSizes.MAX_ARRAY + ")");
+        }
+        float[] x = new float[(int) xs];
+        float[] y = new float[(int) ys];
         double[] input = new double[in];
         for (int r = 0; r < rows; r++) {
             for (int i = 0; i < in; i++) {

@@ -17,4 +17,8 @@ public interface TrainingListener {
     /** After an epoch, its validation and its checkpoint. */
     default void onEpochEnd(EpochReport report) {
     }
+
+    /** Something went wrong that does not stop the run (e.g. the JSON log could not be written); one line. */
+    default void onWarning(String message) {
+    }
 }

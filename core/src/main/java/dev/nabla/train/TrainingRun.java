@@ -1,12 +1,15 @@
 package dev.nabla.train;
 
 import dev.nabla.data.Dataset;
+import dev.nabla.io.AtomicFiles;
+import dev.nabla.io.MemoryBudget;
 import dev.nabla.model.Checkpoint;
 import dev.nabla.model.CheckpointDirectory;
 import dev.nabla.model.ModelFile;
 import dev.nabla.nn.LayerSizes;
 import dev.nabla.nn.Network;
 import dev.nabla.nn.Sgd;
+import dev.nabla.tensor.DType;
 import dev.nabla.tensor.Loss;
 
 import java.io.IOException;
@@ -109,8 +112,11 @@ public final class TrainingRun {
             checkFits(net, validation, "the validation data");
         }
         checkResume(net, train);
-        OutputPaths.checkWritable(modelOut, "the model file");
-        OutputPaths.checkWritable(jsonLog, "the JSON log");
+        checkOutputs(net.sizes(), net.dtype());
+        MemoryBudget.require("training the " + LayerSizes.format(net.sizes()) + " network", "its momentum buffers, "
+                + "saved copies and batch buffers", MemoryBudget.trainingBytes(net.sizes(), net.dtype(),
+                        Math.min(settings.batchSize(), train.rows()), settings.momentum() > 0)
+                        - MemoryBudget.times(MemoryBudget.parameterCount(net.sizes()), 8L + 2L * net.dtype().bytes()));
         int firstEpoch = resumeFrom != null ? resumeFrom.epochsDone() : 0;
         String runId = resumeFrom != null && resumeFrom.runId() != null ? resumeFrom.runId() : newRunId();
         try (CheckpointDirectory checkpoints = openCheckpoints();
@@ -156,8 +162,11 @@ public final class TrainingRun {
                     EpochReport report = new EpochReport(epochsDone, settings.epochs(), done.lossSum() / batches, val,
                             rows, seconds, checkpoints != null ? lastCheckpoint : null);
                     reports.add(report);
-                    if (log != null) {
-                        log.epoch(report);
+                    String logProblem = log != null ? log.epoch(report) : null;
+                    if (logProblem != null) {
+                        for (TrainingListener l : listeners) {
+                            l.onWarning(logProblem);
+                        }
                     }
                     for (TrainingListener l : listeners) {
                         l.onEpochEnd(report);
@@ -168,8 +177,8 @@ public final class TrainingRun {
             if (modelOut != null) {
                 try {
                     ModelFile.save(modelOut, net);
-                } catch (IOException e) {
-                    throw new TrainingException("cannot save the model to " + modelOut + " (" + e + ")"
+                } catch (IOException | IllegalArgumentException e) { // IAE: non-finite weights, not written
+                    throw new TrainingException("cannot save the model to " + modelOut + " (" + e.getMessage() + ")"
                             + (lastCheckpoint != null ? "; the last checkpoint is " + lastCheckpoint : ""), e);
                 }
                 model = modelOut;
@@ -178,15 +187,68 @@ public final class TrainingRun {
         }
     }
 
+    /**
+     * Checks, before any data is read or step taken, that this run's outputs can be written for a
+     * network of these layer sizes: the model file and the JSON log (their directories exist, files
+     * can be created there, and there is room for the model), and the checkpoint directory (created
+     * if needed; room for two checkpoints, the new one is written before the oldest is deleted;
+     * not another run's, unless resuming that run or told to overwrite). {@link #fit} checks again.
+     *
+     * @throws IllegalArgumentException naming the output, its path and the problem
+     * @throws CheckpointDirectoryTakenException when the checkpoint directory holds another run's checkpoints
+     */
+    public void checkOutputs(int[] sizes, DType dtype) throws IOException {
+        long parameters = MemoryBudget.parameterCount(sizes);
+        long header = MemoryBudget.plus(2048, MemoryBudget.times(sizes.length, 512));
+        long model = MemoryBudget.plus(header, MemoryBudget.times(parameters, dtype.bytes()));
+        AtomicFiles.checkWritable(modelOut, "the model file", model);
+        AtomicFiles.checkWritable(jsonLog, "the JSON log", MemoryBudget.times(256, Math.max(1, settings.epochs())));
+        if (checkpointDir != null) {
+            if (Files.exists(checkpointDir) && !Files.isDirectory(checkpointDir)) {
+                throw new IllegalArgumentException("the checkpoint directory " + checkpointDir + " is a file");
+            }
+            try {
+                Files.createDirectories(checkpointDir);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("the checkpoint directory " + checkpointDir + " cannot be created ("
+                        + AtomicFiles.reason(e) + ")");
+            }
+            long checkpoint = MemoryBudget.plus(header, MemoryBudget.times(parameters,
+                    (settings.momentum() > 0 ? 2L : 1L) * dtype.bytes()));
+            AtomicFiles.checkWritable(checkpointDir.resolve("checkpoint-epoch-000001.safetensors"),
+                    "the checkpoint directory", MemoryBudget.times(checkpoint, 2));
+            checkOwnership(CheckpointDirectory.epochsIn(checkpointDir), CheckpointDirectory.latestIn(checkpointDir)
+                    .orElse(null));
+        }
+    }
+
+    /** Refuses a directory holding another run's checkpoints; returns whether they are to be deleted. */
+    private boolean checkOwnership(List<Integer> existing, Path latest) throws IOException {
+        if (existing.isEmpty()) {
+            return false;
+        }
+        if (resumeFrom != null) {
+            String theirs = Checkpoint.load(latest).runId();
+            if (!Objects.equals(theirs, resumeFrom.runId())) {
+                throw new CheckpointDirectoryTakenException(checkpointDir, existing, true);
+            }
+            return false;
+        }
+        if (overwriteCheckpoints) {
+            return true;
+        }
+        throw new CheckpointDirectoryTakenException(checkpointDir, existing, false);
+    }
+
     private Path saveCheckpoint(CheckpointDirectory checkpoints, Network net, Sgd sgd, Dataset train, int epochsDone,
                                 String runId, Path lastGood) {
         try {
             return checkpoints.save(new Checkpoint(net.parameters(), sgd.velocities(), net.dtype(), net.loss(),
                     epochsDone, settings.seed(), settings.shuffle(), settings.learningRate(), settings.momentum(),
                     settings.batchSize(), train.rows(), runId));
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) { // IAE: non-finite weights, not written
             throw new TrainingException("cannot write the checkpoint of epoch " + epochsDone + " in " + checkpoints.dir()
-                    + " (" + e + "); " + (lastGood != null ? "the last good checkpoint is " + lastGood
+                    + " (" + e.getMessage() + "); " + (lastGood != null ? "the last good checkpoint is " + lastGood
                     : "no checkpoint was written before"), e);
         }
     }
@@ -228,19 +290,8 @@ public final class TrainingRun {
         }
         CheckpointDirectory dir = CheckpointDirectory.open(checkpointDir, keepCheckpoints);
         try {
-            List<Integer> existing = dir.epochs();
-            if (!existing.isEmpty()) {
-                Path latest = dir.latest().orElseThrow();
-                if (resumeFrom != null) {
-                    String theirs = Checkpoint.load(latest).runId();
-                    if (!Objects.equals(theirs, resumeFrom.runId())) {
-                        throw new CheckpointDirectoryTakenException(checkpointDir, existing, true);
-                    }
-                } else if (overwriteCheckpoints) {
-                    dir.deleteAll();
-                } else {
-                    throw new CheckpointDirectoryTakenException(checkpointDir, existing, false);
-                }
+            if (checkOwnership(dir.epochs(), dir.latest().orElse(null))) {
+                dir.deleteAll();
             }
             return dir;
         } catch (IOException | RuntimeException e) {
