@@ -11,7 +11,8 @@ import java.util.Set;
  *
  * <p>Tensors are 2-D and row-major ({@link Tensor}); shapes are written [rows, cols]. All tensors of
  * one operation must belong to this backend instance and have the same {@link DType}; scalars
- * ({@code alpha}, {@code lr}...) are passed as {@code double} and rounded to the dtype by the kernel.
+ * ({@code alpha}, {@code lr}...) are passed as {@code double} whatever the dtype (a float32 kernel
+ * may round them to float).
  *
  * <p>Every public operation validates its arguments here, once for all backends, and then calls the
  * backend's protected kernel. Misuse therefore fails fast with the same message on every backend: a
@@ -42,8 +43,8 @@ import java.util.Set;
  * operation has validated everything: the backend is open, every tensor is non-null, open, created
  * by this instance (so it may be cast to the backend's own tensor class) and of one dtype in
  * {@link #dtypes()}, every shape agrees, and no output aliases an input except where the kernel's
- * comment allows it. Kernels overwrite their outputs completely and must not keep references to host
- * arrays. The conformance suite ({@code dev.nabla.conformance.BackendConformanceTest} in
+ * comment allows it. Kernels write every element of their outputs (those that update in place,
+ * such as {@code axpy}, read them first) and must not keep references to host arrays. The conformance suite ({@code dev.nabla.conformance.BackendConformanceTest} in
  * {@code nabla-core}'s test-jar) checks a backend against these contracts and the tolerances of
  * docs/design.md.
  */
