@@ -19,13 +19,27 @@ import java.util.Locale;
  * quoted (RFC 4180, {@code ""} for a quote) but may not span lines; blank lines are skipped. Every
  * problem is reported with the file, the 1-based line and column: a cell that is not a number, a
  * non-finite or out-of-range value, a row with too few or too many cells, a label outside the
- * classes.
+ * classes ({@link DataFormatException}). Input is UTF-8; a line may be at most 32 MiB. One-hot
+ * targets are checked against the memory budget before the first row is read
+ * ({@link dev.nabla.io.MemoryLimitException}).
+ *
+ * @see CsvFormat
  */
 public final class CsvLoader {
     private CsvLoader() {
     }
 
-    /** Reads a labelled data set; {@code format} must name the targets. */
+    /**
+     * Reads a labelled data set; {@code format} must name the targets.
+     *
+     * @param file the CSV file
+     * @param format the delimiter, header, targets and precision
+     * @return the data set, in {@code format.dtype()}
+     * @throws IllegalArgumentException if the format names no targets
+     * @throws DataFormatException if the file is malformed or a directory
+     * @throws java.nio.file.NoSuchFileException if the file does not exist
+     * @throws IOException if reading fails
+     */
     public static Dataset load(Path file, CsvFormat format) throws IOException {
         checkReadable(file);
         try (InputStream in = Files.newInputStream(file)) {
@@ -33,7 +47,16 @@ public final class CsvLoader {
         }
     }
 
-    /** Reads the input columns only, dropping the target columns {@code format} names, if any. */
+    /**
+     * Reads the input columns only, dropping the target columns {@code format} names, if any.
+     *
+     * @param file the CSV file
+     * @param format the delimiter, header, targets to drop and precision
+     * @return the inputs, in {@code format.dtype()}
+     * @throws DataFormatException if the file is malformed or a directory
+     * @throws java.nio.file.NoSuchFileException if the file does not exist
+     * @throws IOException if reading fails
+     */
     public static Features loadFeatures(Path file, CsvFormat format) throws IOException {
         checkReadable(file);
         try (InputStream in = Files.newInputStream(file)) {
@@ -50,7 +73,19 @@ public final class CsvLoader {
         }
     }
 
-    /** Reads a labelled data set from a stream; {@code name} appears in error messages. */
+    /**
+     * Reads a labelled data set from a stream (read to its end, not closed).
+     *
+     * @param in the CSV text, UTF-8
+     * @param name names the source in error messages
+     * @param format the delimiter, header, targets and precision; must name targets
+     * @param sizeHint the stream's length in bytes if known, else 0: sizes the buffers and bounds
+     *     the rows for the memory check of one-hot targets
+     * @return the data set
+     * @throws IllegalArgumentException if the format names no targets
+     * @throws DataFormatException if the content is malformed
+     * @throws IOException if reading fails
+     */
     public static Dataset read(InputStream in, String name, CsvFormat format, long sizeHint) throws IOException {
         if (!format.hasTargets()) {
             throw new IllegalArgumentException(name + ": say which columns are targets (--targets K for the last K "
@@ -61,7 +96,18 @@ public final class CsvLoader {
         return new Dataset(p.features.toValues(p.rows, p.inputs), p.targets.toValues(p.rows, format.outputs()));
     }
 
-    /** Reads the input columns from a stream. */
+    /**
+     * Reads the input columns from a stream (read to its end, not closed), dropping any target
+     * columns {@code format} names.
+     *
+     * @param in the CSV text, UTF-8
+     * @param name names the source in error messages
+     * @param format the delimiter, header, targets to drop and precision
+     * @param sizeHint the stream's length in bytes if known, else 0
+     * @return the inputs
+     * @throws DataFormatException if the content is malformed
+     * @throws IOException if reading fails
+     */
     public static Features readFeatures(InputStream in, String name, CsvFormat format, long sizeHint)
             throws IOException {
         Parser p = new Parser(name, format, false, sizeHint);

@@ -40,17 +40,33 @@ public final class IdxFile {
         this.data = data;
     }
 
-    /** The dimensions, e.g. [60000, 28, 28] for MNIST's training images. */
+    /**
+     * The dimensions, e.g. [60000, 28, 28] for MNIST's training images.
+     *
+     * @return a copy of the dimensions
+     */
     public int[] dims() {
         return dims.clone();
     }
 
-    /** The elements, unsigned bytes, row-major. */
+    /**
+     * The elements, unsigned bytes, row-major.
+     *
+     * @return the array itself, not a copy: do not modify it
+     */
     public byte[] data() {
         return data;
     }
 
-    /** An unsigned-byte IDX array with the given dimensions (checked against the data length). */
+    /**
+     * An unsigned-byte IDX array with the given dimensions (checked against the data length).
+     *
+     * @param dims 1 to 8 positive dimensions (copied)
+     * @param data the elements, row-major (not copied)
+     * @return the array
+     * @throws IllegalArgumentException if a dimension is not positive, there are too many or none,
+     *     or their product is not {@code data.length}
+     */
     public static IdxFile of(int[] dims, byte[] data) {
         long n = 1;
         for (int d : dims) {
@@ -66,7 +82,13 @@ public final class IdxFile {
         return new IdxFile(dims.clone(), data);
     }
 
-    /** Writes this array atomically to {@code file}, gzip-compressed when {@code gzip}. */
+    /**
+     * Writes this array to {@code file} with {@link AtomicFiles#write}, gzip-compressed when {@code gzip}.
+     *
+     * @param file the target
+     * @param gzip whether to compress
+     * @throws IOException if writing fails
+     */
     public void write(Path file, boolean gzip) throws IOException {
         AtomicFiles.write(file, raw -> {
             java.io.OutputStream out = gzip ? new java.util.zip.GZIPOutputStream(raw, 1 << 16) : raw;
@@ -83,7 +105,16 @@ public final class IdxFile {
         });
     }
 
-    /** Reads and validates an IDX file; gzip is recognised by its magic bytes, not its name. */
+    /**
+     * Reads and validates an IDX file; gzip is recognised by its magic bytes, not its name.
+     *
+     * @param file a regular file
+     * @return the array
+     * @throws DataFormatException if the file is malformed, lies about its size, or is not a regular file
+     * @throws dev.nabla.io.MemoryLimitException if the data would not fit in memory
+     * @throws java.nio.file.NoSuchFileException if the file does not exist
+     * @throws IOException if reading fails
+     */
     public static IdxFile read(Path file) throws IOException {
         long size = checkedSize(file);
         try (InputStream in = Files.newInputStream(file)) {
@@ -94,6 +125,12 @@ public final class IdxFile {
     /**
      * The dimensions {@code file}'s header claims, checked as {@link #read} checks them, without
      * reading the data: to check what a data set will need before any of it is read.
+     *
+     * @param file a regular file
+     * @return the dimensions
+     * @throws DataFormatException if the header is malformed or inconsistent with the file's size
+     * @throws java.nio.file.NoSuchFileException if the file does not exist
+     * @throws IOException if reading fails
      */
     public static int[] readDimensions(Path file) throws IOException {
         long size = checkedSize(file);
@@ -117,7 +154,18 @@ public final class IdxFile {
         return Files.size(file);
     }
 
-    /** Reads an IDX array of {@code size} bytes (compressed or not) from {@code in}. */
+    /**
+     * Reads an IDX array of {@code size} bytes (compressed or not) from {@code raw}, read to its
+     * end but not closed.
+     *
+     * @param raw the stream, raw or gzip
+     * @param size the stream's length in bytes, which the header's claims are checked against
+     * @param name names the source in messages
+     * @return the array
+     * @throws DataFormatException if the content is malformed or inconsistent with {@code size}
+     * @throws dev.nabla.io.MemoryLimitException if the data would not fit in memory
+     * @throws IOException if reading fails
+     */
     public static IdxFile read(InputStream raw, long size, String name) throws IOException {
         return read(raw, size, name, false);
     }

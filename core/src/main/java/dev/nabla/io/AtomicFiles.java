@@ -38,6 +38,12 @@ public final class AtomicFiles {
     /** Writes the content of a file. */
     @FunctionalInterface
     public interface Content {
+        /**
+         * Writes the whole content.
+         *
+         * @param out the stream to write to; buffered, flushed and closed by {@link AtomicFiles}
+         * @throws IOException if writing fails; the target is then left as it was
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 
@@ -50,7 +56,15 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    /** Writes {@code target} as the class describes; every failure is an IOException naming it. */
+    /**
+     * Writes {@code target} as the class describes. Removes stale temporary files of the same target
+     * first.
+     *
+     * @param target the file to write (or a link to it, or a device)
+     * @param content writes the bytes
+     * @throws IOException naming the target, if it is a directory, its directory does not exist, or
+     *     writing, forcing or renaming fails (the target is then left as it was)
+     */
     public static void write(Path target, Content content) throws IOException {
         Path file = resolveLinks(target);
         if (Files.isDirectory(file)) {
@@ -116,7 +130,9 @@ public final class AtomicFiles {
      * permissions that a permission check misses), and its file system has {@code bytes} free
      * (0: not checked).
      *
+     * @param target the file a later {@link #write} will write; null is accepted and checks nothing
      * @param what names the output for the message, e.g. {@code "--model-out"} or {@code "the model file"}
+     * @param bytes the free space to require, or 0 not to check
      * @throws IllegalArgumentException naming {@code what}, the path and the problem
      */
     public static void checkWritable(Path target, String what, long bytes) {
@@ -160,7 +176,15 @@ public final class AtomicFiles {
         checkSpace(dir, name, bytes);
     }
 
-    /** Refuses when the file system of {@code dir} has fewer than {@code bytes} (plus a margin) usable. */
+    /**
+     * Refuses when the file system of {@code dir} has fewer than {@code bytes} (plus a 64 KiB margin)
+     * usable. Where the free space cannot be read, nothing is checked.
+     *
+     * @param dir a directory on the file system to check
+     * @param name names the output, first in the message
+     * @param bytes the bytes to be written; 0 or less checks nothing
+     * @throws IllegalArgumentException if there is not enough space
+     */
     public static void checkSpace(Path dir, String name, long bytes) {
         if (bytes <= 0) {
             return;
@@ -181,6 +205,10 @@ public final class AtomicFiles {
     /**
      * The file {@code target} stands for: itself, or what its chain of symbolic links ends at
      * (which may not exist yet).
+     *
+     * @param target a path
+     * @return {@code target} itself, or the end of its chain of links
+     * @throws IOException if a link cannot be read or the chain is longer than 40 links
      */
     public static Path resolveLinks(Path target) throws IOException {
         if (Files.exists(target)) {
@@ -203,7 +231,13 @@ public final class AtomicFiles {
         return "." + fileName + "." + ProcessHandle.current().pid() + "." + Long.toHexString(RANDOM.nextLong()) + ".tmp";
     }
 
-    /** The temporary files of {@code fileName}: {@code .NAME.PID.HEX.tmp} (and {@code .NAME.HEX.tmp} of older versions). */
+    /**
+     * The temporary files of {@code fileName}: {@code .NAME.PID.HEX.tmp} (and {@code .NAME.HEX.tmp}
+     * of older versions). Group 1 is the process id, when present.
+     *
+     * @param fileName the target's file name, without directory
+     * @return a pattern matching the temporary files' names
+     */
     public static Pattern temporaryPattern(String fileName) {
         return Pattern.compile(Pattern.quote("." + fileName + ".") + "(?:([0-9]{1,19})\\.)?[0-9a-f]{1,16}\\.tmp");
     }
@@ -211,7 +245,11 @@ public final class AtomicFiles {
     /**
      * Deletes the temporary files of {@code fileName} in {@code dir} left by a writer that is no
      * longer running (killed mid-write): those whose process id names no live process. Those of
-     * older versions (no process id) are removed too.
+     * older versions (no process id) are removed too. Failures are ignored: cleaning up is a
+     * courtesy.
+     *
+     * @param dir the directory
+     * @param fileName the target's file name, without directory
      */
     public static void removeStaleTemporaries(Path dir, String fileName) {
         Pattern pattern = temporaryPattern(fileName);
@@ -251,7 +289,12 @@ public final class AtomicFiles {
         return b.toString();
     }
 
-    /** The reason of a file-system failure without the path Java puts in front of it. */
+    /**
+     * The reason of a file-system failure without the path Java puts in front of it.
+     *
+     * @param e the failure
+     * @return e.g. {@code permission denied}, {@code no such file or directory}
+     */
     public static String reason(IOException e) {
         if (e instanceof java.nio.file.NoSuchFileException) {
             return "no such file or directory";

@@ -26,7 +26,13 @@ public final class MemoryBudget {
     private MemoryBudget() {
     }
 
-    /** The most bytes this process may use for data, parameters and tensors. */
+    /**
+     * The most bytes this process may use for data, parameters and tensors: {@code -Dnabla.memory.limit}
+     * if set, else {@link Runtime#maxMemory()}. Read on each call.
+     *
+     * @return the limit in bytes
+     * @throws IllegalArgumentException if the property is not a positive number of bytes
+     */
     public static long limit() {
         String configured = System.getProperty(LIMIT_PROPERTY);
         if (configured != null && !configured.isBlank()) {
@@ -35,7 +41,12 @@ public final class MemoryBudget {
         return Runtime.getRuntime().maxMemory();
     }
 
-    /** The bytes that can still be allocated: the limit less what the heap holds now. */
+    /**
+     * The bytes that can still be allocated: the limit less what the heap holds now (garbage
+     * included).
+     *
+     * @return the bytes available, at least 0
+     */
     public static long available() {
         Runtime rt = Runtime.getRuntime();
         return Math.max(0, limit() - (rt.totalMemory() - rt.freeMemory()));
@@ -47,6 +58,7 @@ public final class MemoryBudget {
      * @param what names what asks, as the user knows it: {@code "--layers 8,40000,40000,4"},
      *             {@code "data.csv"}
      * @param need what the bytes are for: {@code "the network's parameters, gradients and activations"}
+     * @param bytes the size asked for; {@link Long#MAX_VALUE} (an overflowed computation) is always refused
      * @throws MemoryLimitException "WHAT: NEED need(s) 12.8 GB, more than the 5.9 GB ..."
      */
     public static void require(String what, String need, long bytes) {
@@ -69,7 +81,14 @@ public final class MemoryBudget {
                 Math.min(available, limit));
     }
 
-    /** {@code a * b}, or {@link Long#MAX_VALUE} when that overflows (a size that large is refused anyway). */
+    /**
+     * {@code a * b}, or {@link Long#MAX_VALUE} when that overflows (a size that large is refused anyway).
+     *
+     * @param a a size, at least 0
+     * @param b a size, at least 0
+     * @return the product, saturated
+     * @throws IllegalArgumentException if either is negative
+     */
     public static long times(long a, long b) {
         if (a < 0 || b < 0) {
             throw new IllegalArgumentException("negative size " + a + " x " + b);
@@ -79,13 +98,24 @@ public final class MemoryBudget {
         return hi != 0 || lo < 0 ? Long.MAX_VALUE : lo;
     }
 
-    /** {@code a + b}, saturating at {@link Long#MAX_VALUE}. */
+    /**
+     * {@code a + b}, saturating at {@link Long#MAX_VALUE}.
+     *
+     * @param a a size
+     * @param b a size
+     * @return the sum, saturated
+     */
     public static long plus(long a, long b) {
         long s = a + b;
         return ((a ^ s) & (b ^ s)) < 0 ? Long.MAX_VALUE : s;
     }
 
-    /** The scalar parameters (weights and biases) of a network with these layer sizes, saturating. */
+    /**
+     * The scalar parameters (weights and biases) of a network with these layer sizes, saturating.
+     *
+     * @param sizes the layer sizes, inputs first
+     * @return the number of weights and biases
+     */
     public static long parameterCount(int[] sizes) {
         long n = 0;
         for (int l = 0; l + 1 < sizes.length; l++) {
@@ -99,6 +129,12 @@ public final class MemoryBudget {
      * (the initial ones and the copy each save takes, and the momentum buffers' copy), the
      * weights, gradients and momentum buffers in {@code dtype}, and the per-batch activations,
      * deltas and staging of up to two batch sizes (the full one and the last).
+     *
+     * @param sizes the layer sizes, inputs first
+     * @param dtype the training dtype
+     * @param batch the mini-batch size
+     * @param momentum whether momentum buffers are kept
+     * @return the estimate in bytes, saturated
      */
     public static long trainingBytes(int[] sizes, DType dtype, int batch, boolean momentum) {
         long p = parameterCount(sizes);
@@ -107,7 +143,14 @@ public final class MemoryBudget {
         return plus(plus(host, device), times(2, batchBytes(sizes, dtype, batch)));
     }
 
-    /** What running a network forward needs: its parameters on the host and in {@code dtype}, and one batch. */
+    /**
+     * What running a network forward needs: its parameters on the host and in {@code dtype}, and one batch.
+     *
+     * @param sizes the layer sizes, inputs first
+     * @param dtype the network's dtype
+     * @param batch the rows run at once
+     * @return the estimate in bytes, saturated
+     */
     public static long forwardBytes(int[] sizes, DType dtype, int batch) {
         long p = parameterCount(sizes);
         return plus(plus(times(p, 8), times(times(p, dtype.bytes()), 2)), batchBytes(sizes, dtype, batch));
@@ -123,7 +166,12 @@ public final class MemoryBudget {
         return times(times(perRow, batch), dtype.bytes());
     }
 
-    /** {@code bytes} for people, in powers of 1024: "812 bytes", "3.4 MiB", "12 GiB". */
+    /**
+     * {@code bytes} for people, in powers of 1024: "812 bytes", "3.4 MiB", "12 GiB".
+     *
+     * @param bytes a size; {@link Long#MAX_VALUE} reads "more than 9 EiB"
+     * @return the size with its unit
+     */
     public static String describe(long bytes) {
         if (bytes == Long.MAX_VALUE) {
             return "more than 9 EiB";

@@ -40,8 +40,21 @@ public final class SafeTensorsFile {
             Map.entry("BF16", 2), Map.entry("I32", 4), Map.entry("U32", 4), Map.entry("F32", 4),
             Map.entry("F64", 8), Map.entry("I64", 8), Map.entry("U64", 8));
 
-    /** One tensor's header entry; {@code begin}/{@code end} are relative to the data section. */
+    /**
+     * One tensor's header entry, validated.
+     *
+     * @param name the tensor's name
+     * @param dtype the safetensors dtype, e.g. {@code F32}
+     * @param shape the dimensions, each at least 0
+     * @param begin the first byte, relative to the data section
+     * @param end the byte after the last, relative to the data section
+     */
     public record Entry(String name, String dtype, long[] shape, long begin, long end) {
+        /**
+         * The number of elements.
+         *
+         * @return the product of the shape (1 for a scalar)
+         */
         public long elements() {
             long n = 1;
             for (long d : shape) {
@@ -50,6 +63,11 @@ public final class SafeTensorsFile {
             return n;
         }
 
+        /**
+         * The shape for messages.
+         *
+         * @return e.g. {@code [10, 784]}
+         */
         public String shapeText() {
             StringBuilder b = new StringBuilder("[");
             for (int i = 0; i < shape.length; i++) {
@@ -79,6 +97,13 @@ public final class SafeTensorsFile {
      * it is read; anything else (a device such as {@code /dev/zero}, a FIFO, a link to one) has no
      * size to trust, and is read as a stream: only as many bytes as its header declares, and
      * those only once the header has passed the limits.
+     *
+     * @param file the file
+     * @return the validated file
+     * @throws ModelFormatException if the file is malformed, a directory, or over the limits
+     * @throws MemoryLimitException if the file does not fit in the memory budget
+     * @throws java.nio.file.NoSuchFileException if the file does not exist
+     * @throws IOException if reading fails
      */
     public static SafeTensorsFile read(Path file) throws IOException {
         String name = file.toString();
@@ -105,6 +130,13 @@ public final class SafeTensorsFile {
      * Reads a safetensors file from a stream of unknown length: the 8-byte header length, the
      * header, then exactly the data the header's tensors declare, each checked against the limits
      * and the memory budget before it is read; bytes after that are an error.
+     *
+     * @param in the stream, read to its end but not closed
+     * @param name names the file in error messages
+     * @return the validated file
+     * @throws ModelFormatException if the content is malformed or over the limits
+     * @throws MemoryLimitException if the declared sizes do not fit in the memory budget
+     * @throws IOException if reading fails
      */
     public static SafeTensorsFile read(InputStream in, String name) throws IOException {
         byte[] lengthBytes = in.readNBytes(8);
@@ -202,7 +234,14 @@ public final class SafeTensorsFile {
         return end;
     }
 
-    /** Validates a whole file's bytes; {@code name} appears in error messages. */
+    /**
+     * Validates a whole file's bytes.
+     *
+     * @param bytes the file's bytes; kept, not copied
+     * @param name names the file in error messages
+     * @return the validated file
+     * @throws ModelFormatException if the content is malformed or over the limits
+     */
     public static SafeTensorsFile parse(byte[] bytes, String name) {
         if (bytes.length < 8) {
             throw bad(name, bytes.length + " bytes, too short for a safetensors file (8-byte header length first)");
@@ -360,25 +399,52 @@ public final class SafeTensorsFile {
         return out;
     }
 
-    /** The exception for a malformed file: "FILE: problem". */
+    /**
+     * The exception for a malformed file: "FILE: problem".
+     *
+     * @param file names the file
+     * @param problem what is wrong
+     * @return the exception, to throw
+     */
     public static ModelFormatException bad(String file, String problem) {
         return new ModelFormatException(file + ": " + problem);
     }
 
+    /**
+     * The name given when reading, used in messages.
+     *
+     * @return the file's name
+     */
     public String name() {
         return name;
     }
 
+    /**
+     * The header's {@code __metadata__}.
+     *
+     * @return an unmodifiable map of strings, empty when the header has none
+     */
     public Map<String, String> metadata() {
         return metadata;
     }
 
-    /** The tensors in data order. */
+    /**
+     * The tensors in data order.
+     *
+     * @return an unmodifiable map from tensor name to entry
+     */
     public Map<String, Entry> entries() {
         return entries;
     }
 
-    /** The values of an F32 or F64 tensor as float64 (exact for both). */
+    /**
+     * The values of an F32 or F64 tensor as float64 (exact for both), row-major. Not checked for
+     * NaN or infinity.
+     *
+     * @param e an entry of this file
+     * @return a new array of {@code e.elements()} values
+     * @throws ModelFormatException if the tensor is of another dtype or too large for one array
+     */
     public double[] doubles(Entry e) {
         long count = e.elements();
         if (count > MAX_FILE_BYTES) {

@@ -16,12 +16,22 @@ public final class Untrusted {
     private Untrusted() {
     }
 
-    /** {@code text} escaped and cut, in single quotes: {@code 'a\nb'}; {@code null} for null. */
+    /**
+     * {@code text} escaped and cut, in single quotes: {@code 'a\nb'}.
+     *
+     * @param text untrusted text, or null
+     * @return the quoted text, or {@code null} (unquoted) for null
+     */
     public static String quote(String text) {
         return text == null ? "null" : "'" + escape(text) + "'";
     }
 
-    /** {@code text} escaped and cut to {@value #MAX_CHARS} characters, without quotes. */
+    /**
+     * {@code text} escaped and cut to {@value #MAX_CHARS} characters, without quotes.
+     *
+     * @param text untrusted text, or null
+     * @return the escaped text, or {@code null} for null
+     */
     public static String escape(String text) {
         if (text == null) {
             return "null";
@@ -50,6 +60,10 @@ public final class Untrusted {
      * A whole message made safe for one line of a terminal: non-printable characters escaped as in
      * {@link #escape} (backslashes stay as they are: the message's own text, paths included), and
      * cut after {@code maxChars} characters. The last guard before a message is printed.
+     *
+     * @param message the message, or null
+     * @param maxChars the length after which it is cut
+     * @return the message on one line, or {@code null} for null
      */
     public static String oneLine(String message, int maxChars) {
         if (message == null) {
@@ -73,7 +87,12 @@ public final class Untrusted {
         return b.toString();
     }
 
-    /** Whether {@code text} would come out of {@link #escape} unchanged. */
+    /**
+     * Whether {@code text} would come out of {@link #escape} unchanged.
+     *
+     * @param text the text, not null
+     * @return true if it is short and holds nothing to escape
+     */
     public static boolean isPlain(String text) {
         return text.length() <= MAX_CHARS && escape(text).equals(text);
     }

@@ -19,7 +19,16 @@ public final class SyntheticTeacher {
     /**
      * {@code rows} examples with inputs uniform in [-1, 1] and targets the outputs of a teacher with
      * layer sizes {@code teacherSizes} and weights uniform in [-2, 2] (large enough that its outputs
-     * are not all near 0.5).
+     * are not all near 0.5), biases uniform in [-0.5, 0.5]. The teacher runs in float64 on the host;
+     * the data set is float32. The same arguments give the same data on every JVM.
+     *
+     * @param seed the seed of the teacher and the inputs
+     * @param rows the number of examples, at least 1
+     * @param teacherSizes the teacher's layer sizes: the data set's inputs, hidden..., outputs
+     * @return the data set
+     * @throws IllegalArgumentException if {@code rows} is not positive, the sizes are invalid, or
+     *     the data exceeds one array
+     * @throws dev.nabla.io.MemoryLimitException if the data would not fit in memory
      */
     public static Dataset generate(long seed, int rows, int... teacherSizes) {
         int[] sizes = LayerSizes.validate(teacherSizes);

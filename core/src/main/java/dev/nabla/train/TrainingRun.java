@@ -40,7 +40,15 @@ import java.util.function.Consumer;
  *
  * <p>A run object is used for one {@link #fit} at a time, on one thread; {@link #requestStop()}
  * may be called from any thread. The steps themselves are computed by a {@link StepEngine}, by
- * default on the network's backend.
+ * default on the network's backend. The run neither creates nor closes the network or its backend.
+ *
+ * <p>To resume after a crash or a stop, load the newest checkpoint and train the network it holds:
+ * <pre>{@code
+ * Checkpoint c = Checkpoint.load(CheckpointDirectory.latestIn(dir).orElseThrow());
+ * try (Network net = c.toNetwork(backend)) {
+ *     TrainingRun.builder().resumeFrom(c).epochs(10).checkpointDir(dir).build().fit(net, trainSet);
+ * }
+ * }</pre>
  */
 public final class TrainingRun {
     /** How many checkpoints a run keeps by default (the newest). */
@@ -72,10 +80,20 @@ public final class TrainingRun {
         this.engine = b.engine;
     }
 
+    /**
+     * A builder with the default settings and no learning rate.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
+    /**
+     * The SGD settings this run trains with.
+     *
+     * @return the settings
+     */
     public TrainingSettings settings() {
         return settings;
     }
@@ -83,20 +101,31 @@ public final class TrainingRun {
     /**
      * Asks a running {@link #fit} to stop after the step in progress; it then returns
      * {@link TrainingResult.Status#STOPPED} with the epochs that finished. Safe from any thread (e.g.
-     * a signal handler).
+     * a signal handler). The request is not reset: a later {@code fit} of this run stops at once.
      */
     public void requestStop() {
         stopRequested = true;
     }
 
+    /**
+     * Whether {@link #requestStop()} was called.
+     *
+     * @return true once a stop was requested
+     */
     public boolean stopRequested() {
         return stopRequested;
     }
 
     /**
      * Trains {@code net} on {@code train}, from epoch 0 or from the resumed checkpoint's epoch, up to
-     * the settings' epochs.
+     * the settings' epochs. Each epoch: the order ({@link EpochOrder}), the steps, validation, the
+     * checkpoint, the JSON log line, then the listeners' {@code onEpochEnd}. After the last epoch the
+     * model is saved if {@link Builder#modelOut} was given.
      *
+     * @param net the network to train, in place; for a resumed run, the one
+     *            {@link Checkpoint#toNetwork} built
+     * @param train the training examples, with the network's widths (targets in [0, 1] for bce)
+     * @return how the run ended, with a report per epoch
      * @throws IllegalArgumentException  when the data, the network, the checkpoint and the paths do not
      *                                   fit together (checked before any step)
      * @throws IllegalStateException     when another live run holds the checkpoint directory
@@ -194,8 +223,11 @@ public final class TrainingRun {
      * if needed; room for two checkpoints, the new one is written before the oldest is deleted;
      * not another run's, unless resuming that run or told to overwrite). {@link #fit} checks again.
      *
+     * @param sizes the network's layer sizes
+     * @param dtype the network's dtype
      * @throws IllegalArgumentException naming the output, its path and the problem
      * @throws CheckpointDirectoryTakenException when the checkpoint directory holds another run's checkpoints
+     * @throws IOException when the checkpoint directory cannot be listed or its newest checkpoint read
      */
     public void checkOutputs(int[] sizes, DType dtype) throws IOException {
         long parameters = MemoryBudget.parameterCount(sizes);
@@ -353,49 +385,91 @@ public final class TrainingRun {
         private Builder() {
         }
 
-        /** All SGD settings at once (replacing any set one by one before). */
+        /**
+         * All SGD settings at once (replacing any set one by one before).
+         *
+         * @param s the settings
+         * @return this builder
+         */
         public Builder settings(TrainingSettings s) {
             this.settings = s.toBuilder();
             return this;
         }
 
-        /** Required (unless resuming): the SGD step size. */
+        /**
+         * Required (unless resuming): the SGD step size, positive and finite (checked by
+         * {@link #build}). {@link TrainingSettings#defaultLearningRate} suggests one per loss.
+         *
+         * @param learningRate lr
+         * @return this builder
+         */
         public Builder learningRate(double learningRate) {
             settings.learningRate(learningRate);
             return this;
         }
 
-        /** SGD momentum in [0, 1); default 0. */
+        /**
+         * SGD momentum in [0, 1); default 0.
+         *
+         * @param momentum mu
+         * @return this builder
+         */
         public Builder momentum(double momentum) {
             settings.momentum(momentum);
             return this;
         }
 
-        /** Rows per mini-batch; default 64. */
+        /**
+         * Rows per mini-batch; default 64.
+         *
+         * @param batchSize the rows per batch, at least 1
+         * @return this builder
+         */
         public Builder batchSize(int batchSize) {
             settings.batchSize(batchSize);
             return this;
         }
 
-        /** Epochs in total, resumed ones included; default 20. */
+        /**
+         * Epochs in total, resumed ones included; default 20.
+         *
+         * @param epochs the epochs, at least 0
+         * @return this builder
+         */
         public Builder epochs(int epochs) {
             settings.epochs(epochs);
             return this;
         }
 
-        /** Seed of the per-epoch shuffle; default 42. */
+        /**
+         * Seed of the per-epoch shuffle; default 42. (The network's initial weights have their own
+         * seed, {@link Network.Builder#seed}.)
+         *
+         * @param seed the seed
+         * @return this builder
+         */
         public Builder seed(long seed) {
             settings.seed(seed);
             return this;
         }
 
-        /** Whether each epoch visits the rows in a fresh seeded order; default true. */
+        /**
+         * Whether each epoch visits the rows in a fresh seeded order; default true.
+         *
+         * @param shuffle whether to shuffle
+         * @return this builder
+         */
         public Builder shuffle(boolean shuffle) {
             settings.shuffle(shuffle);
             return this;
         }
 
-        /** A data set evaluated after every epoch (its loss, and accuracy when its targets are one-hot). */
+        /**
+         * A data set evaluated after every epoch (its loss, and accuracy when its targets are one-hot).
+         *
+         * @param validation the held-out examples, or null for none
+         * @return this builder
+         */
         public Builder validation(Dataset validation) {
             this.validation = validation;
             return this;
@@ -405,13 +479,22 @@ public final class TrainingRun {
          * Write a checkpoint here after every epoch. The directory belongs to this run: a new run
          * refuses one holding another run's checkpoints (unless {@link #overwriteCheckpoints}), and a
          * second live run on it is refused.
+         *
+         * @param dir the directory, created if missing; null for no checkpoints
+         * @return this builder
          */
         public Builder checkpointDir(Path dir) {
             this.checkpointDir = dir;
             return this;
         }
 
-        /** How many checkpoints to keep, the newest; default 2. */
+        /**
+         * How many checkpoints to keep, the newest; default 2.
+         *
+         * @param keep at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code keep} is below 1
+         */
         public Builder keepCheckpoints(int keep) {
             if (keep < 1) {
                 throw new IllegalArgumentException("keep at least one checkpoint, got " + keep);
@@ -420,7 +503,12 @@ public final class TrainingRun {
             return this;
         }
 
-        /** Delete an earlier run's checkpoints from the checkpoint directory instead of refusing it. */
+        /**
+         * Delete an earlier run's checkpoints from the checkpoint directory instead of refusing it.
+         *
+         * @param overwrite whether to delete them; default false
+         * @return this builder
+         */
         public Builder overwriteCheckpoints(boolean overwrite) {
             this.overwriteCheckpoints = overwrite;
             return this;
@@ -430,6 +518,10 @@ public final class TrainingRun {
          * Continue the run that wrote {@code checkpoint}: its SGD settings, momentum buffers, epoch
          * and run identity are taken; the learning rate and the total epochs may still be changed
          * after this call. Train the network {@link Checkpoint#toNetwork} builds, on the same data.
+         *
+         * @param checkpoint the checkpoint to continue from
+         * @return this builder
+         * @throws NullPointerException if {@code checkpoint} is null
          */
         public Builder resumeFrom(Checkpoint checkpoint) {
             this.resumeFrom = Objects.requireNonNull(checkpoint, "checkpoint");
@@ -438,24 +530,49 @@ public final class TrainingRun {
             return this;
         }
 
-        /** Append one JSON object per epoch to this file (JSON Lines); a fresh run truncates it, a resumed one appends. */
+        /**
+         * Append one JSON object per epoch to this file (JSON Lines); a fresh run truncates it, a
+         * resumed one appends. A failed write is a warning to the listeners, not an error.
+         *
+         * @param file the log file, or null for none
+         * @return this builder
+         */
         public Builder jsonLog(Path file) {
             this.jsonLog = file;
             return this;
         }
 
-        /** Save the model here when all epochs are done (checked for writability before training starts). */
+        /**
+         * Save the model here when all epochs are done (checked for writability before training
+         * starts). A stopped run does not save it.
+         *
+         * @param file the model file, or null for none
+         * @return this builder
+         */
         public Builder modelOut(Path file) {
             this.modelOut = file;
             return this;
         }
 
+        /**
+         * Adds a listener; listeners are called in the order added, on the training thread.
+         *
+         * @param listener the listener
+         * @return this builder
+         * @throws NullPointerException if {@code listener} is null
+         */
         public Builder listener(TrainingListener listener) {
             listeners.add(Objects.requireNonNull(listener, "listener"));
             return this;
         }
 
-        /** Called after every epoch with its report: {@code .onEpochEnd(r -> System.out.println(r))}. */
+        /**
+         * Called after every epoch with its report: {@code .onEpochEnd(r -> System.out.println(r))}.
+         *
+         * @param action the callback
+         * @return this builder
+         * @throws NullPointerException if {@code action} is null
+         */
         public Builder onEpochEnd(Consumer<EpochReport> action) {
             Objects.requireNonNull(action, "action");
             return listener(new TrainingListener() {
@@ -466,7 +583,13 @@ public final class TrainingRun {
             });
         }
 
-        /** Called after every step: {@code .onBatchEnd((epoch, batch, batches) -> ...)}. */
+        /**
+         * Called after every step: {@code .onBatchEnd((epoch, batch, batches) -> ...)}.
+         *
+         * @param action the callback
+         * @return this builder
+         * @throws NullPointerException if {@code action} is null
+         */
         public Builder onBatchEnd(BatchListener action) {
             Objects.requireNonNull(action, "action");
             return listener(new TrainingListener() {
@@ -477,13 +600,22 @@ public final class TrainingRun {
             });
         }
 
-        /** How steps are computed (default: on the network's backend). */
+        /**
+         * How steps are computed (default: {@link StepEngine#local()}, on the network's backend).
+         *
+         * @param engine the engine factory
+         * @return this builder
+         * @throws NullPointerException if {@code engine} is null
+         */
         public Builder engine(StepEngine.Factory engine) {
             this.engine = Objects.requireNonNull(engine, "engine");
             return this;
         }
 
         /**
+         * The run, its settings checked. The builder may be reused.
+         *
+         * @return a new run
          * @throws IllegalStateException    when no learning rate was given
          * @throws IllegalArgumentException when a setting is out of range
          */

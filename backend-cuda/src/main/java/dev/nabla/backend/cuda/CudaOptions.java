@@ -7,9 +7,9 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The {@code cuda} backend's options. Each is a backend option ({@code BackendOptions.with(key,
- * value)}), else the system property {@code nabla.cuda.KEY}, else the environment variable
- * {@code NABLA_CUDA_KEY} (upper case, '-' as '_'), else its default:
+ * The {@code cuda} backend's options, parsed and checked. Each is a backend option
+ * ({@code BackendOptions.with(key, value)}), else the system property {@code nabla.cuda.KEY}, else
+ * the environment variable {@code NABLA_CUDA_KEY} (upper case, '-' as '_'), else its default:
  *
  * <ul>
  *   <li>{@code device}: the GPU's index, default 0.</li>
@@ -22,13 +22,37 @@ import java.util.Map;
  *       ({@code auto} or a count): force the own GEMM's plan, for tests and measurements.</li>
  * </ul>
  *
- * {@code threads} is ignored: the GPU decides its own parallelism.
+ * {@code threads} is ignored: the GPU decides its own parallelism. Any other key is refused.
+ *
+ * @param device the GPU's index (CUDA's device ordinal), at least 0
+ * @param gemm whose GEMM runs the products
+ * @param tf32 whether cuBLAS may use TF32 tensor cores for float32; needs {@link Gemm#CUBLAS}
+ * @param tile the own GEMM's tile forced by {@code gemm-tile}, or null to let
+ *     {@link GemmPlanner} choose per shape
+ * @param splits the split-K count forced by {@code gemm-split}, or 0 to let the planner choose
  */
 public record CudaOptions(int device, Gemm gemm, boolean tf32, GemmPlanner.Tile tile, int splits) {
-    public enum Gemm { OWN, CUBLAS }
+    /** Whose GEMM computes the matrix products: the option {@code gemm}. */
+    public enum Gemm {
+        /** Nabla's own kernels, with the dense layers' epilogues fused: {@code gemm=own}, the default. */
+        OWN,
+        /** cuBLAS's cublasSgemm/cublasDgemm, where libcublas loads: {@code gemm=cublas}. */
+        CUBLAS
+    }
 
     static final List<String> KEYS = List.of("device", "gemm", "tf32", "gemm-tile", "gemm-split");
 
+    /**
+     * Checks the combination.
+     *
+     * @param device the GPU's index
+     * @param gemm whose GEMM runs the products
+     * @param tf32 whether cuBLAS may use TF32
+     * @param tile the forced tile, or null
+     * @param splits the forced split-K count, or 0
+     * @throws IllegalArgumentException if {@code device} or {@code splits} is negative, or
+     *     {@code tf32} is set without {@link Gemm#CUBLAS}
+     */
     public CudaOptions {
         if (device < 0) {
             throw new IllegalArgumentException("cuda: device must be >= 0, got " + device);
@@ -41,11 +65,27 @@ public record CudaOptions(int device, Gemm gemm, boolean tf32, GemmPlanner.Tile 
         }
     }
 
+    /**
+     * The options with no backend option set. Not necessarily the built-in defaults: like
+     * {@link #parse}, it reads the {@code nabla.cuda.*} system properties and {@code NABLA_CUDA_*}
+     * environment variables.
+     *
+     * @return the options from the properties, the environment and the defaults
+     * @throws IllegalArgumentException if a property or variable is malformed
+     */
     public static CudaOptions defaults() {
         return parse(BackendOptions.defaults());
     }
 
-    /** Reads the options; an error names the bad key or value and what is expected. */
+    /**
+     * Reads the options: each key from {@code options}, else its system property, else its
+     * environment variable, else its default.
+     *
+     * @param options the backend options; only the keys listed in the class comment are accepted
+     * @return the parsed options
+     * @throws IllegalArgumentException naming the bad key or value and what is expected, for an
+     *     unknown key or a malformed value
+     */
     public static CudaOptions parse(BackendOptions options) {
         for (String key : options.extra().keySet()) {
             if (!KEYS.contains(key)) {

@@ -19,6 +19,7 @@ import java.nio.file.Path;
  * the answer is kept.
  */
 public final class CudaProvider implements BackendProvider {
+    /** The backend's id: {@value}. */
     public static final String ID = "cuda";
     /** The first Java release whose java.lang.foreign is final. */
     public static final int MIN_JAVA = 22;
@@ -96,7 +97,12 @@ public final class CudaProvider implements BackendProvider {
 
     /**
      * A new backend on the GPU named by the options ({@code device}, {@code gemm}, {@code tf32}; see
-     * {@link CudaOptions}). Fails with the unavailability reason if it cannot run.
+     * {@link CudaOptions}). Fails with the unavailability reason if it cannot run. Availability is
+     * probed on the default device only; where that is unusable but another {@code device} is
+     * asked for, creating is tried anyway and fails with that device's own error.
+     *
+     * @throws IllegalArgumentException if an option is unknown or malformed
+     * @throws IllegalStateException if the backend cannot run here
      */
     @Override
     public Backend create(BackendOptions options) {

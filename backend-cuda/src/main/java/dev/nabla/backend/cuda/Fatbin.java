@@ -18,9 +18,14 @@ import java.util.stream.Collectors;
  * u64 size of what follows}, then entries, each a header {u16 kind (1 PTX, 2 ELF), u16, u32 header
  * size, u32 payload size (padded to 8), u32, u32 stored size, u32, u32 code version (offset 24), u32 SM
  * architecture (28), u32, u32, u64 flags (40; 0x8000: compressed), ...} followed by its payload.
+ *
+ * <p>Internal to the {@code cuda} backend: public only because its Java 22 half (package
+ * {@code dev.nabla.backend.cuda.ffm}) uses it. Not a stable API.
  */
 public final class Fatbin {
+    /** The magic number of a fat binary, its first 4 bytes little-endian. */
     public static final int MAGIC = 0xBA55ED50;
+    /** The class-path resource holding the backend's kernels. */
     public static final String RESOURCE = "/dev/nabla/backend/cuda/nabla.fatbin";
     /**
      * The CUDA version (cuDriverGetVersion's form, 1000 major + 10 minor) a driver must support to
@@ -28,11 +33,23 @@ public final class Fatbin {
      */
     public static final int REQUIRED_DRIVER_VERSION = 13000;
 
-    public enum Kind { PTX, ELF }
+    /** What an entry holds. */
+    public enum Kind {
+        /** PTX, the virtual ISA the driver compiles for the GPU at hand. */
+        PTX,
+        /** An ELF cubin: machine code (SASS) for one architecture. */
+        ELF
+    }
 
     /**
-     * One entry: its kind, its SM architecture (e.g. 90 for sm_90 / compute_90), whether its
-     * payload is compressed, and its code version (for PTX, the PTX ISA version major.minor).
+     * One entry of the table of contents.
+     *
+     * @param kind PTX or machine code
+     * @param arch the SM architecture, 10 major + minor (e.g. 90 for sm_90 / compute_90)
+     * @param compressed whether the payload is compressed
+     * @param versionMajor the code version's major part (for PTX, the PTX ISA version)
+     * @param versionMinor the code version's minor part
+     * @param payloadBytes the payload's size in the file, padding included
      */
     public record Entry(Kind kind, int arch, boolean compressed, int versionMajor, int versionMinor, long payloadBytes) {
         @Override
@@ -48,7 +65,14 @@ public final class Fatbin {
         this.entries = List.copyOf(entries);
     }
 
-    /** Parses a fat binary; an error names what is malformed. */
+    /**
+     * Parses a fat binary's table of contents. Entries of kinds other than PTX and ELF are skipped.
+     *
+     * @param bytes the whole file
+     * @return its entries
+     * @throws IllegalArgumentException naming what is malformed: no magic, a truncated file, an entry
+     *     that overruns the data, or entries that do not end where the header says
+     */
     public static Fatbin parse(byte[] bytes) {
         ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         if (bytes.length < 16 || b.getInt(0) != MAGIC) {
@@ -90,23 +114,41 @@ public final class Fatbin {
         return new Fatbin(entries);
     }
 
-    /** The fatbin packaged in this jar, or null when the resource is missing. */
+    /**
+     * The fatbin packaged in this jar ({@link #RESOURCE}).
+     *
+     * @return its bytes, or null when the resource is missing
+     * @throws IOException if reading the resource fails
+     */
     public static byte[] packaged() throws IOException {
         try (InputStream in = Fatbin.class.getResourceAsStream(RESOURCE)) {
             return in == null ? null : in.readAllBytes();
         }
     }
 
+    /**
+     * The entries, in file order.
+     *
+     * @return an unmodifiable list of the entries
+     */
     public List<Entry> entries() {
         return entries;
     }
 
-    /** The architectures with machine code, ascending (e.g. 75, 80, 86, 89, 90, 100, 120). */
+    /**
+     * The architectures with machine code, ascending, without duplicates.
+     *
+     * @return e.g. 75, 80, 86, 89, 90, 100, 120
+     */
     public List<Integer> sassArchs() {
         return archs(Kind.ELF);
     }
 
-    /** The architectures with PTX, ascending (e.g. 75). */
+    /**
+     * The architectures with PTX, ascending, without duplicates.
+     *
+     * @return e.g. 75
+     */
     public List<Integer> ptxArchs() {
         return archs(Kind.PTX);
     }
@@ -119,7 +161,11 @@ public final class Fatbin {
     /**
      * Whether a GPU of compute capability major.minor can run something here: SASS for the same
      * major version and a minor version not above its own (NVIDIA's rule: code for X.y runs on X.z,
-     * z >= y), or PTX for an architecture not above it, which the driver compiles.
+     * z &gt;= y), or PTX for an architecture not above it, which the driver compiles.
+     *
+     * @param major the GPU's compute capability, major part
+     * @param minor its minor part
+     * @return whether some entry can run on it
      */
     public boolean runsOn(int major, int minor) {
         int cc = major * 10 + minor;
@@ -134,7 +180,11 @@ public final class Fatbin {
         return false;
     }
 
-    /** The highest PTX ISA version of the PTX entries as {major, minor}, or null without PTX. */
+    /**
+     * The highest PTX ISA version among the PTX entries.
+     *
+     * @return {major, minor}, or null without PTX
+     */
     public int[] ptxIsa() {
         int[] best = null;
         for (Entry e : entries) {

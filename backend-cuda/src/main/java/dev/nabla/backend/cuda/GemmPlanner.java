@@ -22,6 +22,9 @@ import java.util.Locale;
  * ({@code (S + 1) M N} elements at ~35 FMA-times each, spread over the SMs) and one more launch.
  * The efficiencies (how close each tile gets to the SM's peak) are design estimates, to be
  * replaced by measurements on a GPU (benchmarks/gpu/run.sh prints the per-tile rates).
+ *
+ * <p>Internal to the {@code cuda} backend: public only because its Java 22 half (package
+ * {@code dev.nabla.backend.cuda.ffm}) uses it. Not a stable API.
  */
 public final class GemmPlanner {
     /** The K step of every tile (BK in gemm.cuh). */
@@ -39,8 +42,11 @@ public final class GemmPlanner {
 
     /** A tile configuration of gemm.cuh. */
     public enum Tile {
+        /** 128x128 outputs per block, 256 threads: the fastest on large products. */
         L("l", 128, 128, 256, 2, 1, 1.0),
+        /** 64x64 outputs per block, 128 threads. */
         M("m", 64, 64, 128, 4, 2, 0.75),
+        /** 32x32 outputs per block, 64 threads: for products with few output tiles. */
         S("s", 32, 32, 64, 8, 8, 0.45);
 
         private final String code;
@@ -61,27 +67,59 @@ public final class GemmPlanner {
             this.efficiency = efficiency;
         }
 
+        /**
+         * The tile's one-letter code, as in kernel names and the {@code gemm-tile} option.
+         *
+         * @return {@code l}, {@code m} or {@code s}
+         */
         public String code() {
             return code;
         }
 
+        /**
+         * Output rows per block.
+         *
+         * @return the tile's height
+         */
         public int bm() {
             return bm;
         }
 
+        /**
+         * Output columns per block.
+         *
+         * @return the tile's width
+         */
         public int bn() {
             return bn;
         }
 
+        /**
+         * Threads per block.
+         *
+         * @return the block size of the tile's kernels
+         */
         public int threads() {
             return threads;
         }
 
-        /** Blocks resident per SM (the kernels' __launch_bounds__ minimum). */
+        /**
+         * Blocks resident per SM (the kernels' __launch_bounds__ minimum).
+         *
+         * @param dtype the element type (float64 tiles use more registers)
+         * @return the number of blocks one SM holds at once
+         */
         public int blocksPerSm(DType dtype) {
             return dtype == DType.FLOAT32 ? blocksPerSmF32 : blocksPerSmF64;
         }
 
+        /**
+         * The tile with this code, case-insensitively and ignoring surrounding white space.
+         *
+         * @param code {@code l}, {@code m} or {@code s}
+         * @return the tile
+         * @throws IllegalArgumentException for any other code
+         */
         public static Tile parse(String code) {
             for (Tile t : values()) {
                 if (t.code.equals(code.trim().toLowerCase(Locale.ROOT))) {
@@ -95,8 +133,22 @@ public final class GemmPlanner {
     /**
      * One launch plan: the tile, the split count and K chunk, the grid ({@code gridX} blocks of
      * {@code tile.threads()} threads, times {@code splits} in z) and the split-K workspace.
+     *
+     * @param tile the tile
+     * @param splits how many chunks K is cut into; 1 without split-K
+     * @param kChunk the length of each chunk of K, a multiple of {@link #BK}
+     * @param gridX the number of output tiles, the grid's x extent
+     * @param workspaceElements the partial sums' workspace in elements ({@code splits * M * N}); 0
+     *     without split-K
+     * @param cost the model's estimated run time, in FMA times of one SM (only compared, never
+     *     reported as a time)
      */
     public record Plan(Tile tile, int splits, int kChunk, int gridX, long workspaceElements, double cost) {
+        /**
+         * Threads per block.
+         *
+         * @return {@code tile().threads()}
+         */
         public int threads() {
             return tile.threads();
         }
@@ -111,7 +163,17 @@ public final class GemmPlanner {
     private GemmPlanner() {
     }
 
-    /** The best plan by the model. */
+    /**
+     * The best plan by the model.
+     *
+     * @param dtype the element type
+     * @param m the rows of the product
+     * @param n the columns of the product
+     * @param k the inner dimension
+     * @param sms the GPU's number of SMs
+     * @return the plan of lowest estimated cost
+     * @throws IllegalArgumentException if a dimension or {@code sms} is not positive
+     */
     public static Plan plan(DType dtype, int m, int n, int k, int sms) {
         return plan(dtype, m, n, k, sms, null, 0);
     }
@@ -120,6 +182,16 @@ public final class GemmPlanner {
      * The best plan by the model, restricted to {@code tile} when not null and to {@code splits}
      * when positive (tests and benchmarks force plans this way; the split count is then clamped to
      * what K allows).
+     *
+     * @param dtype the element type
+     * @param m the rows of the product
+     * @param n the columns of the product
+     * @param k the inner dimension
+     * @param sms the GPU's number of SMs
+     * @param tile the only tile to consider, or null for all
+     * @param splits the split count to use, or 0 to choose
+     * @return the plan of lowest estimated cost among those allowed
+     * @throws IllegalArgumentException if a dimension or {@code sms} is not positive
      */
     public static Plan plan(DType dtype, int m, int n, int k, int sms, Tile tile, int splits) {
         if (m <= 0 || n <= 0 || k <= 0) {

@@ -7,12 +7,21 @@ package dev.nabla.backend.cuda;
  * FP64 32 on A100, 64 on Hopper (9.0) and Blackwell data-centre parts (10.x), 2 on the consumer
  * and workstation chips. An H100/H200 SXM (132 SMs, 1.98 GHz) comes to 66.9 TFLOP/s in float32
  * and 33.5 in float64.
+ *
+ * <p>Internal to the {@code cuda} backend: public only because its Java 22 half (package
+ * {@code dev.nabla.backend.cuda.ffm}) uses it. Not a stable API.
  */
 public final class GpuPeaks {
     private GpuPeaks() {
     }
 
-    /** FP32 FMA lanes per SM. */
+    /**
+     * FP32 FMA lanes per SM.
+     *
+     * @param major the compute capability's major part
+     * @param minor its minor part
+     * @return 64 on 7.x and 8.0, else 128
+     */
     public static int fp32Lanes(int major, int minor) {
         if (major == 7 || (major == 8 && minor == 0)) {
             return 64;
@@ -20,7 +29,13 @@ public final class GpuPeaks {
         return 128;
     }
 
-    /** FP64 FMA lanes per SM. */
+    /**
+     * FP64 FMA lanes per SM.
+     *
+     * @param major the compute capability's major part
+     * @param minor its minor part
+     * @return 32 on 8.0, 64 on 9.x and 10.x, else 2
+     */
     public static int fp64Lanes(int major, int minor) {
         if (major == 8 && minor == 0) {
             return 32;
@@ -31,7 +46,16 @@ public final class GpuPeaks {
         return 2;
     }
 
-    /** Peak flop/s of one dtype: 2 x lanes x SMs x clock. */
+    /**
+     * Peak flop/s of one dtype: 2 x lanes x SMs x clock.
+     *
+     * @param float64 whether for float64 (else float32)
+     * @param major the compute capability's major part
+     * @param minor its minor part
+     * @param sms the number of SMs
+     * @param clockHz the SM clock in Hz
+     * @return the peak in flop/s
+     */
     public static double peakFlops(boolean float64, int major, int minor, int sms, double clockHz) {
         int lanes = float64 ? fp64Lanes(major, minor) : fp32Lanes(major, minor);
         return 2.0 * lanes * sms * clockHz;

@@ -12,11 +12,21 @@ import java.util.Map;
  * between the Java side, which packs arguments for {@code cuLaunchKernel}, and the CUDA C side.
  * {@code KernelCatalogTest} checks this table against the kernels' declarations after the C
  * preprocessor has expanded them, and the backend checks every launch's arguments against it.
+ *
+ * <p>Internal to the {@code cuda} backend: public only because its Java 22 half (package
+ * {@code dev.nabla.backend.cuda.ffm}) uses it. Not a stable API.
  */
 public final class KernelCatalog {
     /** A kernel parameter's C type as the launch sees it: a pointer, int, long long or double. */
     public enum Param {
-        PTR("pointer", 8), I32("int", 4), I64("long long", 8), F64("double", 8);
+        /** A device pointer (CUdeviceptr), 8 bytes. */
+        PTR("pointer", 8),
+        /** A C {@code int}, 4 bytes. */
+        I32("int", 4),
+        /** A C {@code long long}, 8 bytes. */
+        I64("long long", 8),
+        /** A C {@code double}, 8 bytes (scalars are passed in double for both dtypes). */
+        F64("double", 8);
 
         private final String cName;
         private final int bytes;
@@ -26,10 +36,20 @@ public final class KernelCatalog {
             this.bytes = bytes;
         }
 
+        /**
+         * The C type's name, as in {@link #declaration}.
+         *
+         * @return e.g. {@code long long}
+         */
         public String cName() {
             return cName;
         }
 
+        /**
+         * The argument's size as the launch packs it.
+         *
+         * @return 4 or 8
+         */
         public int bytes() {
             return bytes;
         }
@@ -67,24 +87,30 @@ public final class KernelCatalog {
     /** partials, count, out, divisor. */
     public static final List<Param> SUM_PARTIALS = List.of(P, I, P, D);
 
-    /** Epilogue modes of the GEMM kernels (NABLA_EPI_* in nabla_common.cuh). */
+    /** GEMM epilogue mode (NABLA_EPI_* in nabla_common.cuh): C = alpha op(A) op(B) + beta C. */
     public static final int EPI_LINEAR = 0;
+    /** GEMM epilogue mode: the dense forward step, bias and sigmoid (Z and A written). */
     public static final int EPI_FORWARD = 1;
+    /** GEMM epilogue mode: the dense backward step, times aux * (1 - aux). */
     public static final int EPI_BACKWARD = 2;
 
-    /** Flags of the GEMM kernels (NABLA_GEMM_VEC_* in gemm.cuh): 16-byte loads/stores are allowed. */
+    /** GEMM flag (NABLA_GEMM_VEC_* in gemm.cuh): 16-byte loads of A are allowed. */
     public static final int VEC_A = 1;
+    /** GEMM flag: 16-byte loads of B are allowed. */
     public static final int VEC_B = 2;
+    /** GEMM flag: 16-byte stores of the split-K partials are allowed. */
     public static final int VEC_PARTIAL = 4;
 
-    /** Losses of nabla_loss_grad (NABLA_LOSS_* in elementwise.cuh). */
+    /** nabla_loss_grad's loss argument for {@code mse} (NABLA_LOSS_* in elementwise.cuh). */
     public static final int LOSS_MSE = 0;
+    /** nabla_loss_grad's loss argument for {@code bce}. */
     public static final int LOSS_BCE = 1;
 
     /** Threads of the reduction kernels (NABLA_REDUCE_THREADS). */
     public static final int REDUCE_THREADS = 256;
-    /** Block shape of nabla_column_sums (NABLA_COLSUM_X x NABLA_COLSUM_Y). */
+    /** Block width of nabla_column_sums (NABLA_COLSUM_X): columns per block. */
     public static final int COLSUM_X = 32;
+    /** Block height of nabla_column_sums (NABLA_COLSUM_Y): threads summing one column. */
     public static final int COLSUM_Y = 8;
 
     private static final Map<String, List<Param>> ALL;
@@ -118,12 +144,22 @@ public final class KernelCatalog {
     private KernelCatalog() {
     }
 
-    /** Every kernel name and its parameters, in a fixed order. */
+    /**
+     * Every kernel name and its parameters, in a fixed order.
+     *
+     * @return an unmodifiable map from kernel name to parameter list
+     */
     public static Map<String, List<Param>> all() {
         return ALL;
     }
 
-    /** The parameters of a kernel, or an error naming it. */
+    /**
+     * The parameters of a kernel.
+     *
+     * @param kernel the kernel's name, e.g. {@code nabla_sigmoid_f32}
+     * @return its parameter list
+     * @throws IllegalArgumentException naming the kernel if the catalog has no such kernel
+     */
     public static List<Param> params(String kernel) {
         List<Param> params = ALL.get(kernel);
         if (params == null) {
@@ -132,21 +168,48 @@ public final class KernelCatalog {
         return params;
     }
 
-    /** e.g. {@code nabla_gemm_f32_nt_l}: op(A) as stored, op(B) transposed, the 128x128 tile. */
+    /**
+     * A GEMM kernel's name, e.g. {@code nabla_gemm_f32_nt_l}: op(A) as stored, op(B) transposed,
+     * the 128x128 tile.
+     *
+     * @param dtype the element type
+     * @param transA whether A is transposed
+     * @param transB whether B is transposed
+     * @param tile the tile
+     * @return the kernel's name
+     */
     public static String gemm(DType dtype, boolean transA, boolean transB, GemmPlanner.Tile tile) {
         return "nabla_gemm_" + suffix(dtype) + "_" + (transA ? 't' : 'n') + (transB ? 't' : 'n') + "_" + tile.code();
     }
 
-    /** e.g. {@code nabla_sigmoid_f64}. */
+    /**
+     * A typed kernel's name, e.g. {@code nabla_sigmoid_f64}.
+     *
+     * @param op the operation, e.g. {@code sigmoid}
+     * @param dtype the element type
+     * @return the kernel's name
+     */
     public static String typed(String op, DType dtype) {
         return "nabla_" + op + "_" + suffix(dtype);
     }
 
+    /**
+     * A dtype's suffix in kernel names.
+     *
+     * @param dtype the element type
+     * @return {@code f32} or {@code f64}
+     */
     public static String suffix(DType dtype) {
         return dtype == DType.FLOAT32 ? "f32" : "f64";
     }
 
-    /** The catalog as C declarations, for error messages. */
+    /**
+     * A kernel's catalog entry as a C declaration, for error messages.
+     *
+     * @param kernel the kernel's name
+     * @return e.g. {@code nabla_sigmoid_f32(pointer, pointer, long long)}
+     * @throws IllegalArgumentException if the catalog has no such kernel
+     */
     public static String declaration(String kernel) {
         StringBuilder b = new StringBuilder(kernel).append('(');
         List<Param> params = params(kernel);

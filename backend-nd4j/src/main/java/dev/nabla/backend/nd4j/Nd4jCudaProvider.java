@@ -12,6 +12,7 @@ import dev.nabla.tensor.Backend;
  * unsupported GPU (Ada, Hopper) or no GPU is reported, not crashed on.
  */
 public final class Nd4jCudaProvider implements BackendProvider {
+    /** The backend's id: {@value}. */
     public static final String ID = "nd4j-cuda";
 
     private Availability availability;
@@ -47,6 +48,7 @@ public final class Nd4jCudaProvider implements BackendProvider {
         return availability;
     }
 
+    /** A new backend on the GPU ND4J chose; the options, the thread count included, are ignored. */
     @Override
     public Backend create(BackendOptions options) {
         Availability a = availability();
