@@ -550,8 +550,9 @@ public abstract class Backend implements AutoCloseable {
                     + " and aPrev " + aPrev.shape() + " do not chain (expected dz [B, out], w [out, in], aPrev [B, in])");
         }
         requireShape("denseBackward", "dzPrev", dzPrev, aPrev);
-        if (dzPrev == dz || dzPrev == w) {
-            throw new IllegalArgumentException("denseBackward: the output may not be dz or w");
+        if (dzPrev == dz || dzPrev == w || dzPrev == aPrev) {
+            // aPrev is read after the product is written: in place it would be overwritten first.
+            throw new IllegalArgumentException("denseBackward: the output may not be dz, w or aPrev");
         }
         denseBackwardKernel(dz, w, aPrev, dzPrev);
     }
@@ -600,6 +601,9 @@ public abstract class Backend implements AutoCloseable {
         requireShape("sgdUpdate", "grad", grad, param);
         if (!(momentum >= 0 && momentum < 1)) {
             throw new IllegalArgumentException("sgdUpdate: momentum " + momentum + " is not in [0, 1)");
+        }
+        if (!(lr > 0) || Double.isInfinite(lr)) {
+            throw new IllegalArgumentException("sgdUpdate: learning rate " + lr + " is not a positive finite number");
         }
         if (momentum > 0) {
             if (velocity == null) {
@@ -940,10 +944,11 @@ public abstract class Backend implements AutoCloseable {
         requireLive(op, "a", a);
         requireSame(op, a, "y", y);
         requireShape(op, "y", y, a);
-        if (evaluatesLoss && loss.needsLogits()) {
-            if (z == null) {
-                throw new IllegalArgumentException(op + ": loss " + loss + " needs the logits z");
-            }
+        if (evaluatesLoss && loss.needsLogits() && z == null) {
+            throw new IllegalArgumentException(op + ": loss " + loss + " needs the logits z");
+        }
+        if (evaluatesLoss && z != null) {
+            // Checked even where the loss ignores it, so a wrong z fails here rather than later.
             requireSame(op, a, "z", z);
             requireShape(op, "z", z, a);
         }

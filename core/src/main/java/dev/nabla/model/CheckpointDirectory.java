@@ -33,10 +33,10 @@ import java.util.stream.Stream;
 public final class CheckpointDirectory implements AutoCloseable {
     /** The lock file: it holds the pid of the process that owns the directory. */
     public static final String LOCK_FILE = ".nabla-checkpoints.lock";
-    private static final Pattern NAME = Pattern.compile("checkpoint-epoch-([0-9]{6,9})\\.safetensors");
+    private static final Pattern NAME = Pattern.compile("checkpoint-epoch-([0-9]{6,10})\\.safetensors");
     /** AtomicFiles' temporary names: "." + target name + "." + pid + "." + random hex + ".tmp" (no pid before). */
     private static final Pattern TEMPORARY = Pattern.compile(
-            "\\.checkpoint-epoch-[0-9]{6,9}\\.safetensors\\.(?:[0-9]{1,19}\\.)?[0-9a-f]{1,16}\\.tmp");
+            "\\.checkpoint-epoch-[0-9]{6,10}\\.safetensors\\.(?:[0-9]{1,19}\\.)?[0-9a-f]{1,16}\\.tmp");
 
     private final Path dir;
     private final int keep;

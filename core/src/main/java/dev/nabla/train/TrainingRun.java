@@ -620,11 +620,7 @@ public final class TrainingRun {
          * @throws IllegalArgumentException when a setting is out of range
          */
         public TrainingRun build() {
-            TrainingSettings s = settings.build();
-            if (resumeFrom != null && resumeFrom.epochsDone() > s.epochs()) {
-                // Nothing to train is fine (the run returns at once); more epochs done than asked is kept as is.
-            }
-            return new TrainingRun(this, s);
+            return new TrainingRun(this, settings.build());
         }
     }
 }
