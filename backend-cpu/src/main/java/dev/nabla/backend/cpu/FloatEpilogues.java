@@ -43,7 +43,9 @@ final class FloatEpilogues {
                 }
                 for (; j < col + cols; j++) {
                     float z = c[o + j] + bias[j];
-                    c[o + j] = z;
+                    if (keepZ) {
+                        c[o + j] = z;
+                    }
                     a[o + j] = FloatKernels.sigmoid(z);
                 }
             }
