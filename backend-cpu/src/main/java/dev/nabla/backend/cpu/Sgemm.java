@@ -15,6 +15,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * epilogue that fuses bias, sigmoid or the sigmoid derivative into the tile while it is in L1.
  *
  * <p>Small problems take a direct path with no packing.
+ *
+ * <p><b>Deterministic by construction.</b> Every path computes every element of C the same way:
+ * c = beta c (0 when beta is 0), then c = fma(alpha a_ip, b_pj, c) for p = 0, 1, ..., k-1 in order,
+ * one fused multiply-add after another in a single accumulator, then the epilogue. K blocks continue
+ * the chain through C; edge tiles continue it through a scratch tile loaded from C. Nothing splits
+ * or reorders the k sum (no dot products reduced across lanes, no K split across threads), so the
+ * result depends on the operands alone: not on the blocking, the tile shape, the vector width, the
+ * number of threads, which thread computes which tile, or the JIT tier. {@code CpuGemmEdgesTest}
+ * checks it bit for bit against that scalar loop.
  */
 final class Sgemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -37,11 +46,10 @@ final class Sgemm {
     static final long DIRECT_MAX_WORK = 12L * 12 * 12;
 
     /**
-     * Products of A B^T with fewer output columns than this also go direct: the packed path would
-     * compute whole NR-wide tiles (3x the work for the 10 outputs of an MNIST classifier), and the
-     * dot products of the direct path measured 1.6-2x faster for 128 x 10 x 256 and 32 x 10 x 256.
+     * Products with at most this many columns use tiles one vector wide (MR x L) instead of two, so
+     * that the 10 outputs of an MNIST classifier do not cost a 2L-wide tile each.
      */
-    static final int DIRECT_MAX_NT_COLUMNS = NR / 2;
+    static final int NARROW_MAX_COLUMNS = L;
 
     /**
      * Below this many multiply-adds one thread does the product alone. Measured (2 cores): at 48^3 a
@@ -86,7 +94,7 @@ final class Sgemm {
     void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, float[] a, int lda,
               float[] b, int ldb, float beta, float[] c, int ldc, FloatEpilogue epilogue) {
         long work = (long) m * n * k;
-        if (work <= DIRECT_MAX_WORK || (transB && !transA && n < DIRECT_MAX_NT_COLUMNS)) {
+        if (work <= DIRECT_MAX_WORK) {
             SgemmDirect.gemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
             if (epilogue != null) {
                 epilogue.apply(c, ldc, 0, 0, m, n);
@@ -95,11 +103,12 @@ final class Sgemm {
         }
         // Blocks of equal size rather than full blocks and a thin remainder: K = 784 in four blocks
         // of 196, not three of 256 and one of 16 (a pass over C that costs as much as a full block).
+        int nr = n <= NARROW_MAX_COLUMNS ? L : NR;
         int kc = evenSplit(k, blocking.kc, 1);
         int mc = evenSplit(m, blocking.mc, MR);
-        int nc = evenSplit(n, blocking.nc, NR);
+        int nc = evenSplit(n, blocking.nc, nr);
         int needA = roundUp(mc, MR) * kc;
-        int needB = roundUp(nc, NR) * kc;
+        int needB = roundUp(nc, nr) * kc;
         if (packedA.length < needA) {
             packedA = new float[needA];
         }
@@ -118,7 +127,7 @@ final class Sgemm {
             job.ensurePrivateB(kc * chunkCols);
         }
         job.set(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epilogue, packedA, packedB);
-        job.setBlocks(kc, mc, nc);
+        job.setBlocks(kc, mc, nc, nr);
         job.byColumns = byColumns;
         job.chunkCols = chunkCols;
         try {
@@ -160,6 +169,8 @@ final class Sgemm {
         int kcMax;
         int mcMax;
         int ncMax;
+        /** Columns of a micro-tile and of a packed B panel: NR, or L for narrow products. */
+        int nr;
         boolean byColumns;
         int chunkCols;
         /** Each thread's own packed op(B) chunk in the column split. */
@@ -206,10 +217,11 @@ final class Sgemm {
             nextUnit.set(0);
         }
 
-        void setBlocks(int kc, int mc, int nc) {
+        void setBlocks(int kc, int mc, int nc, int nr) {
             kcMax = kc;
             mcMax = mc;
             ncMax = nc;
+            this.nr = nr;
         }
 
         void clear() {
@@ -239,7 +251,7 @@ final class Sgemm {
             float[] tile = tiles[part];
             for (int jc = 0; jc < n; jc += ncMax) {
                 int nc = Math.min(ncMax, n - jc);
-                int colPanels = (nc + NR - 1) / NR;
+                int colPanels = (nc + nr - 1) / nr;
                 for (int pc = 0; pc < k; pc += kcMax) {
                     int kc = Math.min(kcMax, k - pc);
                     boolean first = pc == 0;
@@ -252,7 +264,7 @@ final class Sgemm {
                         int bUnits = ic == 0 ? colPanels : 0;
                         for (int u = nextPack.getAndIncrement(); u < bUnits + rowPanels; u = nextPack.getAndIncrement()) {
                             if (u < bUnits) {
-                                packB(transB, b, ldb, pc, kc, jc, nc, bp, u, u + 1);
+                                packB(transB, b, ldb, pc, kc, jc, nc, bp, u, u + 1, nr);
                             } else {
                                 packA(transA, alpha, a, lda, ic, mc, pc, kc, ap, u - bUnits, u - bUnits + 1);
                             }
@@ -264,8 +276,8 @@ final class Sgemm {
                         int units = rowPanels * colChunks;
                         for (int u = nextUnit.getAndIncrement(); u < units; u = nextUnit.getAndIncrement()) {
                             int ir = (u / colChunks) * MR;
-                            int jr0 = (u % colChunks) * panelsPerChunk * NR;
-                            int jr1 = Math.min(nc, jr0 + panelsPerChunk * NR);
+                            int jr0 = (u % colChunks) * panelsPerChunk * nr;
+                            int jr1 = Math.min(nc, jr0 + panelsPerChunk * nr);
                             rowPanel(ap, ir * kc, bp, ic + ir, Math.min(MR, mc - ir), jc, jr0, jr1, kc, first, last,
                                     tile);
                         }
@@ -298,10 +310,10 @@ final class Sgemm {
             for (int ch = nextUnit.getAndIncrement(); ch < chunks; ch = nextUnit.getAndIncrement()) {
                 int jc = ch * chunkCols;
                 int nc = Math.min(chunkCols, n - jc);
-                int colPanels = (nc + NR - 1) / NR;
+                int colPanels = (nc + nr - 1) / nr;
                 for (int pc = 0; pc < k; pc += kcMax) {
                     int kc = Math.min(kcMax, k - pc);
-                    packB(transB, b, ldb, pc, kc, jc, nc, bOwn, 0, colPanels);
+                    packB(transB, b, ldb, pc, kc, jc, nc, bOwn, 0, colPanels, nr);
                     for (int ir = 0; ir < m; ir += MR) {
                         rowPanel(ap, mPadded * pc + ir * kc, bOwn, ir, Math.min(MR, m - ir), jc, 0, nc, kc,
                                 pc == 0, pc + kc == k, tile);
@@ -326,22 +338,24 @@ final class Sgemm {
          */
         private void rowPanel(float[] ap, int aOff, float[] bp, int row, int mr, int jc, int jr0, int jr1, int kc,
                               boolean first, boolean last, float[] tile) {
-            for (int jr = jr0; jr < jr1; jr += NR) {
-                int nr = Math.min(NR, jr1 - jr);
+            int width = this.nr;
+            for (int jr = jr0; jr < jr1; jr += width) {
+                int cols = Math.min(width, jr1 - jr);
                 int col = jc + jr;
                 int cOff = row * ldc + col;
                 if (first) {
-                    scaleTile(c, cOff, ldc, mr, nr, beta);
+                    scaleTile(c, cOff, ldc, mr, cols, beta);
                 }
-                if (mr == MR && nr == NR) {
-                    kernel(kc, ap, aOff, bp, jr * kc, c, cOff, ldc);
+                if (mr == MR && cols == width) {
+                    kernel(kc, ap, aOff, bp, jr * kc, c, cOff, ldc, width);
                 } else {
-                    scaleTile(tile, 0, NR, MR, NR, 0f);
-                    kernel(kc, ap, aOff, bp, jr * kc, tile, 0, NR);
-                    addTile(tile, mr, nr, c, cOff, ldc);
+                    // The scratch tile continues the same fma chains from C's current values.
+                    loadTile(c, cOff, ldc, mr, cols, tile);
+                    kernel(kc, ap, aOff, bp, jr * kc, tile, 0, NR, width);
+                    storeTile(tile, mr, cols, c, cOff, ldc);
                 }
                 if (last && epilogue != null) {
-                    epilogue.apply(c, ldc, row, col, mr, nr);
+                    epilogue.apply(c, ldc, row, col, mr, cols);
                 }
             }
         }
@@ -412,6 +426,16 @@ final class Sgemm {
      */
     static void packB(boolean transB, float[] b, int ldb, int pc, int kc, int jc, int nc, float[] bp,
                       int panel0, int panel1) {
+        packB(transB, b, ldb, pc, kc, jc, nc, bp, panel0, panel1, NR);
+    }
+
+    /** {@link #packB} into panels {@code width} columns wide (NR, or L for narrow products). */
+    static void packB(boolean transB, float[] b, int ldb, int pc, int kc, int jc, int nc, float[] bp,
+                      int panel0, int panel1, int width) {
+        if (width != NR) {
+            packBNarrow(transB, b, ldb, pc, kc, jc, nc, bp, panel0, panel1, width);
+            return;
+        }
         for (int jr = panel0 * NR; jr < Math.min(nc, panel1 * NR); jr += NR) {
             int cols = Math.min(NR, nc - jr);
             int base = jr * kc;
@@ -469,6 +493,24 @@ final class Sgemm {
         }
     }
 
+    /** {@link #packB} for panels of any width, one element at a time (narrow products are small). */
+    private static void packBNarrow(boolean transB, float[] b, int ldb, int pc, int kc, int jc, int nc, float[] bp,
+                                    int panel0, int panel1, int width) {
+        for (int jr = panel0 * width; jr < Math.min(nc, panel1 * width); jr += width) {
+            int cols = Math.min(width, nc - jr);
+            int base = jr * kc;
+            for (int kk = 0; kk < kc; kk++) {
+                int dst = base + kk * width;
+                for (int j = 0; j < cols; j++) {
+                    bp[dst + j] = transB ? b[(jc + jr + j) * ldb + pc + kk] : b[(pc + kk) * ldb + jc + jr + j];
+                }
+                for (int j = cols; j < width; j++) {
+                    bp[dst + j] = 0f;
+                }
+            }
+        }
+    }
+
     /** c[tile] *= beta before the first K block; beta = 0 writes zeros (stale NaNs never leak in). */
     static void scaleTile(float[] c, int cOff, int ldc, int mr, int nr, float beta) {
         if (beta == 1f) {
@@ -497,14 +539,18 @@ final class Sgemm {
         }
     }
 
-    /** c[valid region] += t, for an edge tile computed into the scratch tile t. */
-    static void addTile(float[] t, int mr, int nr, float[] c, int cOff, int ldc) {
+    /** The scratch tile t (MR x NR, row stride NR) = C's valid region, zeros elsewhere. */
+    static void loadTile(float[] c, int cOff, int ldc, int mr, int nr, float[] t) {
+        java.util.Arrays.fill(t, 0f);
         for (int r = 0; r < mr; r++) {
-            int o = cOff + r * ldc;
-            int to = r * NR;
-            for (int j = 0; j < nr; j++) {
-                c[o + j] += t[to + j];
-            }
+            System.arraycopy(c, cOff + r * ldc, t, r * NR, nr);
+        }
+    }
+
+    /** C's valid region = the scratch tile t, for an edge tile computed in t. */
+    static void storeTile(float[] t, int mr, int nr, float[] c, int cOff, int ldc) {
+        for (int r = 0; r < mr; r++) {
+            System.arraycopy(t, r * NR, c, cOff + r * ldc, nr);
         }
     }
 
@@ -515,12 +561,96 @@ final class Sgemm {
      * vectors, made C2 box the vectors and ran 25-60x slower.)
      */
     static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
-        if (MR == 12) {
-            kernel12(kc, ap, aOff, bp, bOff, c, cOff, ldc);
+        kernel(kc, ap, aOff, bp, bOff, c, cOff, ldc, NR);
+    }
+
+    /** The MR x width tile, width = NR (two vectors) or L (one: narrow products). */
+    static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc, int width) {
+        if (width == NR) {
+            if (MR == 12) {
+                kernel12(kc, ap, aOff, bp, bOff, c, cOff, ldc);
+            } else {
+                kernel6(kc, ap, aOff, bp, bOff, c, cOff, ldc);
+            }
+        } else if (MR == 12) {
+            kernel12x1(kc, ap, aOff, bp, bOff, c, cOff, ldc);
         } else {
-            kernel6(kc, ap, aOff, bp, bOff, c, cOff, ldc);
+            kernel6x1(kc, ap, aOff, bp, bOff, c, cOff, ldc);
         }
     }
+
+    /** MR = 12 rows, one vector of columns. */
+    private static void kernel12x1(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
+        FloatVector c0 = FloatVector.fromArray(S, c, cOff);
+        FloatVector c1 = FloatVector.fromArray(S, c, cOff + ldc);
+        FloatVector c2 = FloatVector.fromArray(S, c, cOff + 2 * ldc);
+        FloatVector c3 = FloatVector.fromArray(S, c, cOff + 3 * ldc);
+        FloatVector c4 = FloatVector.fromArray(S, c, cOff + 4 * ldc);
+        FloatVector c5 = FloatVector.fromArray(S, c, cOff + 5 * ldc);
+        FloatVector c6 = FloatVector.fromArray(S, c, cOff + 6 * ldc);
+        FloatVector c7 = FloatVector.fromArray(S, c, cOff + 7 * ldc);
+        FloatVector c8 = FloatVector.fromArray(S, c, cOff + 8 * ldc);
+        FloatVector c9 = FloatVector.fromArray(S, c, cOff + 9 * ldc);
+        FloatVector ca = FloatVector.fromArray(S, c, cOff + 10 * ldc);
+        FloatVector cb = FloatVector.fromArray(S, c, cOff + 11 * ldc);
+        int ai = aOff;
+        int bi = bOff;
+        for (int kk = 0; kk < kc; kk++, ai += 12, bi += L) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            c0 = FloatVector.broadcast(S, ap[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, ap[ai + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, ap[ai + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, ap[ai + 3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, ap[ai + 4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, ap[ai + 5]).fma(b0, c5);
+            c6 = FloatVector.broadcast(S, ap[ai + 6]).fma(b0, c6);
+            c7 = FloatVector.broadcast(S, ap[ai + 7]).fma(b0, c7);
+            c8 = FloatVector.broadcast(S, ap[ai + 8]).fma(b0, c8);
+            c9 = FloatVector.broadcast(S, ap[ai + 9]).fma(b0, c9);
+            ca = FloatVector.broadcast(S, ap[ai + 10]).fma(b0, ca);
+            cb = FloatVector.broadcast(S, ap[ai + 11]).fma(b0, cb);
+        }
+        c0.intoArray(c, cOff);
+        c1.intoArray(c, cOff + ldc);
+        c2.intoArray(c, cOff + 2 * ldc);
+        c3.intoArray(c, cOff + 3 * ldc);
+        c4.intoArray(c, cOff + 4 * ldc);
+        c5.intoArray(c, cOff + 5 * ldc);
+        c6.intoArray(c, cOff + 6 * ldc);
+        c7.intoArray(c, cOff + 7 * ldc);
+        c8.intoArray(c, cOff + 8 * ldc);
+        c9.intoArray(c, cOff + 9 * ldc);
+        ca.intoArray(c, cOff + 10 * ldc);
+        cb.intoArray(c, cOff + 11 * ldc);
+    }
+
+    /** MR = 6 rows, one vector of columns. */
+    private static void kernel6x1(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
+        FloatVector c0 = FloatVector.fromArray(S, c, cOff);
+        FloatVector c1 = FloatVector.fromArray(S, c, cOff + ldc);
+        FloatVector c2 = FloatVector.fromArray(S, c, cOff + 2 * ldc);
+        FloatVector c3 = FloatVector.fromArray(S, c, cOff + 3 * ldc);
+        FloatVector c4 = FloatVector.fromArray(S, c, cOff + 4 * ldc);
+        FloatVector c5 = FloatVector.fromArray(S, c, cOff + 5 * ldc);
+        int ai = aOff;
+        int bi = bOff;
+        for (int kk = 0; kk < kc; kk++, ai += 6, bi += L) {
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            c0 = FloatVector.broadcast(S, ap[ai]).fma(b0, c0);
+            c1 = FloatVector.broadcast(S, ap[ai + 1]).fma(b0, c1);
+            c2 = FloatVector.broadcast(S, ap[ai + 2]).fma(b0, c2);
+            c3 = FloatVector.broadcast(S, ap[ai + 3]).fma(b0, c3);
+            c4 = FloatVector.broadcast(S, ap[ai + 4]).fma(b0, c4);
+            c5 = FloatVector.broadcast(S, ap[ai + 5]).fma(b0, c5);
+        }
+        c0.intoArray(c, cOff);
+        c1.intoArray(c, cOff + ldc);
+        c2.intoArray(c, cOff + 2 * ldc);
+        c3.intoArray(c, cOff + 3 * ldc);
+        c4.intoArray(c, cOff + 4 * ldc);
+        c5.intoArray(c, cOff + 5 * ldc);
+    }
+
 
     private static void kernel12(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.fromArray(S, c, cOff);
