@@ -27,6 +27,14 @@ final class FloatKernels {
      */
     static final int CHUNK = 4096;
 
+    /**
+     * Within a chunk, element i of each whole block of SUM_LANES elements accumulates into virtual
+     * lane i, the virtual lanes are then added from 0 up, then the chunk's tail: the same order for
+     * vectors of 4, 8 or 16 lanes (a vector covers SUM_LANES / L consecutive virtual lanes), so a
+     * loss has the same bits on AVX-512, AVX2 and SSE machines.
+     */
+    static final int SUM_LANES = Math.max(16, L);
+
     private FloatKernels() {
     }
 
@@ -154,20 +162,23 @@ final class FloatKernels {
     }
 
     /**
-     * sums[c] = the sum of (a - y)^2 over chunk c of the n elements, for chunks [c0, c1): lanes
-     * accumulate with fma over the chunk's whole vectors, are added from lane 0 up, then the tail.
+     * sums[c] = the sum of (a - y)^2 over chunk c of the n elements, for chunks [c0, c1): virtual
+     * lanes (see {@link #SUM_LANES}) accumulate with fma, are added from lane 0 up, then the tail.
      */
     static void sumSquaredError(float[] a, float[] y, int n, double[] sums, int c0, int c1) {
         for (int c = c0; c < c1; c++) {
             int start = c * CHUNK;
             int end = Math.min(n, start + CHUNK);
-            int i = start;
-            FloatVector acc = FloatVector.zero(S);
-            for (; i <= end - L; i += L) {
-                FloatVector e = FloatVector.fromArray(S, a, i).sub(FloatVector.fromArray(S, y, i));
-                acc = e.fma(e, acc);
+            int i = start + (end - start) / SUM_LANES * SUM_LANES;
+            float sum = 0f;
+            for (int q = 0; q < SUM_LANES; q += L) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int v = start + q; v < i; v += SUM_LANES) {
+                    FloatVector e = FloatVector.fromArray(S, a, v).sub(FloatVector.fromArray(S, y, v));
+                    acc = e.fma(e, acc);
+                }
+                sum = LaneMath.addLanes(sum, acc);
             }
-            float sum = LaneMath.sumLanes(acc);
             for (; i < end; i++) {
                 float e = a[i] - y[i];
                 sum = Math.fma(e, e, sum);
@@ -193,12 +204,15 @@ final class FloatKernels {
         for (int c = c0; c < c1; c++) {
             int start = c * CHUNK;
             int end = Math.min(n, start + CHUNK);
-            int i = start;
-            FloatVector acc = FloatVector.zero(S);
-            for (; i <= end - L; i += L) {
-                acc = acc.add(crossEntropy(FloatVector.fromArray(S, z, i), FloatVector.fromArray(S, y, i)));
+            int i = start + (end - start) / SUM_LANES * SUM_LANES;
+            float sum = 0f;
+            for (int q = 0; q < SUM_LANES; q += L) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int v = start + q; v < i; v += SUM_LANES) {
+                    acc = acc.add(crossEntropy(FloatVector.fromArray(S, z, v), FloatVector.fromArray(S, y, v)));
+                }
+                sum = LaneMath.addLanes(sum, acc);
             }
-            float sum = LaneMath.sumLanes(acc);
             for (; i < end; i++) {
                 sum += crossEntropy(z[i], y[i]);
             }

@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorOperators;
  * multiply-add, min, max, bit moves), never from {@code VectorOperators.EXP}/{@code LOG1P} (C2 calls
  * Intel's SVML for those, the interpreter and C1 {@code Math.exp} per lane: the last bits differ) nor
  * from {@code reduceLanes(ADD)} (whose order the Vector API leaves unspecified, and which C2 and the
- * Java fallback do not perform in the same order).
+ * Java fallback do not perform in the same order; {@link #addLanes} adds them in lane order).
  *
  * <p>So an element's sigmoid or loss term does not depend on whether it fell in a vector or in a
  * scalar tail, which depends on where a thread's share of the array begins, nor on whether the loop
@@ -135,10 +135,9 @@ final class LaneMath {
         return kln2 + (lnw + c / w);
     }
 
-    /** The lanes' sum, added from lane 0 upwards. */
-    static float sumLanes(FloatVector v) {
-        float sum = v.lane(0);
-        for (int i = 1; i < v.length(); i++) {
+    /** sum + lane 0 + lane 1 + ..., added in that order. */
+    static float addLanes(float sum, FloatVector v) {
+        for (int i = 0; i < v.length(); i++) {
             sum += v.lane(i);
         }
         return sum;
@@ -279,10 +278,9 @@ final class LaneMath {
         return kln2 + (lnw + c / w);
     }
 
-    /** The lanes' sum, added from lane 0 upwards. */
-    static double sumLanes(DoubleVector v) {
-        double sum = v.lane(0);
-        for (int i = 1; i < v.length(); i++) {
+    /** sum + lane 0 + lane 1 + ..., added in that order. */
+    static double addLanes(double sum, DoubleVector v) {
+        for (int i = 0; i < v.length(); i++) {
             sum += v.lane(i);
         }
         return sum;

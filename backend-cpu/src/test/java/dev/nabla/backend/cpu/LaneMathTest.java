@@ -170,21 +170,23 @@ class LaneMathTest {
     }
 
     @Test
-    void sumLanesAddsFromLaneZeroUp() {
+    void addLanesAddsFromLaneZeroUp() {
         float[] f = new float[FS.length()];
         double[] d = new double[DS.length()];
-        float fe = 0f;
-        double de = 0;
+        float fe = 0.25f;
+        double de = 0.25;
         for (int i = 0; i < f.length; i++) {
             f[i] = i == 0 ? 1f : (i % 2 == 0 ? 3e-8f : 1e8f * (i % 3 == 0 ? -1 : 1));
-            fe = i == 0 ? f[0] : fe + f[i];
+            fe += f[i];
         }
         for (int i = 0; i < d.length; i++) {
             d[i] = i == 0 ? 1 : (i % 2 == 0 ? 1e-17 : 1e17 * (i % 3 == 0 ? -1 : 1));
-            de = i == 0 ? d[0] : de + d[i];
+            de += d[i];
         }
-        assertEquals(Float.floatToRawIntBits(fe), Float.floatToRawIntBits(LaneMath.sumLanes(FloatVector.fromArray(FS, f, 0))));
-        assertEquals(Double.doubleToRawLongBits(de), Double.doubleToRawLongBits(LaneMath.sumLanes(DoubleVector.fromArray(DS, d, 0))));
+        assertEquals(Float.floatToRawIntBits(fe),
+                Float.floatToRawIntBits(LaneMath.addLanes(0.25f, FloatVector.fromArray(FS, f, 0))));
+        assertEquals(Double.doubleToRawLongBits(de),
+                Double.doubleToRawLongBits(LaneMath.addLanes(0.25, DoubleVector.fromArray(DS, d, 0))));
     }
 
     @Test
