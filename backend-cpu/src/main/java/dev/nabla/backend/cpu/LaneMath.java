@@ -6,6 +6,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * exp, log1p and lane sums that give the same bits in every lane of a vector, in their scalar twins,
@@ -23,6 +24,13 @@ import jdk.incubator.vector.VectorOperators;
  * exp within 2 ulp, over their whole ranges, overflow to +inf, gradual underflow and NaN included.
  */
 final class LaneMath {
+    /**
+     * The kernels' species, as constants: C2 intrinsifies vector operations only when it can see the
+     * species (one taken from an argument's species() made it box every vector, ~100x slower).
+     */
+    private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
+
     private LaneMath() {
     }
 
@@ -50,7 +58,7 @@ final class LaneMath {
 
     /** e^x lanewise. */
     static FloatVector exp(FloatVector x) {
-        var s = x.species();
+        var s = FS;
         FloatVector xc = x.max(F_MIN).min(F_MAX);
         FloatVector t = xc.fma(F_LOG2E, F_SHIFTER);
         FloatVector k = t.sub(F_SHIFTER);
@@ -99,7 +107,7 @@ final class LaneMath {
      * [1/sqrt 2, sqrt 2] by the series 2 atanh(f / (2 + f)).
      */
     static FloatVector log1pUnit(FloatVector u) {
-        var s = u.species();
+        var s = FS;
         FloatVector one = FloatVector.broadcast(s, 1f);
         FloatVector w = u.add(one);
         FloatVector c = u.sub(w.sub(one));
@@ -187,7 +195,7 @@ final class LaneMath {
 
     /** e^x lanewise. */
     static DoubleVector exp(DoubleVector x) {
-        var s = x.species();
+        var s = DS;
         DoubleVector xc = x.max(D_MIN).min(D_MAX);
         DoubleVector t = xc.fma(D_LOG2E, D_SHIFTER);
         DoubleVector k = t.sub(D_SHIFTER);
@@ -242,7 +250,7 @@ final class LaneMath {
 
     /** ln(1 + u) lanewise for u in [0, 1]; see {@link #log1pUnit(FloatVector)}. */
     static DoubleVector log1pUnit(DoubleVector u) {
-        var s = u.species();
+        var s = DS;
         DoubleVector one = DoubleVector.broadcast(s, 1.0);
         DoubleVector w = u.add(one);
         DoubleVector c = u.sub(w.sub(one));
@@ -253,9 +261,16 @@ final class LaneMath {
         DoubleVector q = f.div(f.add(2.0));
         DoubleVector z = q.mul(q);
         DoubleVector series = z.fma(1.0 / 25, 1.0 / 23);
-        for (int n = 21; n >= 3; n -= 2) {
-            series = series.fma(z, DoubleVector.broadcast(s, 1.0 / n));
-        }
+        series = series.fma(z, DoubleVector.broadcast(s, 1.0 / 21));
+        series = series.fma(z, DoubleVector.broadcast(s, 1.0 / 19));
+        series = series.fma(z, DoubleVector.broadcast(s, 1.0 / 17));
+        series = series.fma(z, DoubleVector.broadcast(s, 1.0 / 15));
+        series = series.fma(z, DoubleVector.broadcast(s, 1.0 / 13));
+        series = series.fma(z, DoubleVector.broadcast(s, 1.0 / 11));
+        series = series.fma(z, DoubleVector.broadcast(s, 1.0 / 9));
+        series = series.fma(z, DoubleVector.broadcast(s, 1.0 / 7));
+        series = series.fma(z, DoubleVector.broadcast(s, 1.0 / 5));
+        series = series.fma(z, DoubleVector.broadcast(s, 1.0 / 3));
         DoubleVector lnw = q.add(q).fma(z.mul(series), q.add(q));
         return kln2.add(lnw.add(c.div(w)));
     }
@@ -271,9 +286,16 @@ final class LaneMath {
         double q = f / (f + 2.0);
         double z = q * q;
         double series = Math.fma(z, 1.0 / 25, 1.0 / 23);
-        for (int n = 21; n >= 3; n -= 2) {
-            series = Math.fma(series, z, 1.0 / n);
-        }
+        series = Math.fma(series, z, 1.0 / 21);
+        series = Math.fma(series, z, 1.0 / 19);
+        series = Math.fma(series, z, 1.0 / 17);
+        series = Math.fma(series, z, 1.0 / 15);
+        series = Math.fma(series, z, 1.0 / 13);
+        series = Math.fma(series, z, 1.0 / 11);
+        series = Math.fma(series, z, 1.0 / 9);
+        series = Math.fma(series, z, 1.0 / 7);
+        series = Math.fma(series, z, 1.0 / 5);
+        series = Math.fma(series, z, 1.0 / 3);
         double lnw = Math.fma(q + q, z * series, q + q);
         return kln2 + (lnw + c / w);
     }
