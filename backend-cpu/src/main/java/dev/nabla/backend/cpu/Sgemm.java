@@ -14,7 +14,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * absorbed, so no transpose is ever materialised), zero-padded edge panels, threading, and the
  * epilogue that fuses bias, sigmoid or the sigmoid derivative into the tile while it is in L1.
  *
- * <p>Small problems take a direct path with no packing.
+ * <p>Small problems take a direct path with no packing. op(A) stored as is (not transposed, alpha = 1)
+ * is not packed either: the micro-kernel broadcasts A straight from its rows (measured as fast as
+ * from a packed panel, even with a 4096-float row stride), so only op(B) is packed. The dense
+ * forward product X W^T can also run as Z^T = W X^T ({@link #denseForwardTransposed}): the weight,
+ * the large operand, is then read in place and only the batch's X^T is packed.
  *
  * <p><b>Deterministic by construction.</b> Every path computes every element of C the same way:
  * c = beta c (0 when beta is 0), then c = fma(alpha a_ip, b_pj, c) for p = 0, 1, ..., k-1 in order,
@@ -45,11 +49,6 @@ final class Sgemm {
      */
     static final long DIRECT_MAX_WORK = 12L * 12 * 12;
 
-    /**
-     * Products with at most this many columns use tiles one vector wide (MR x L) instead of two, so
-     * that the 10 outputs of an MNIST classifier do not cost a 2L-wide tile each.
-     */
-    static final int NARROW_MAX_COLUMNS = L;
 
     /**
      * Below this many multiply-adds one thread does the product alone. Measured (2 cores): at 48^3 a
@@ -80,6 +79,8 @@ final class Sgemm {
     /** Packed blocks shared by all threads: each thread packs a share of the panels, then all read them. */
     private float[] packedA = new float[0];
     private float[] packedB = new float[0];
+    /** Z^T's partial sums between K blocks in {@link #denseForwardTransposed}. */
+    private float[] transposedC = new float[0];
 
     Sgemm(Blocking blocking, WorkerPool pool) {
         this.blocking = blocking;
@@ -103,7 +104,13 @@ final class Sgemm {
         }
         // Blocks of equal size rather than full blocks and a thin remainder: K = 784 in four blocks
         // of 196, not three of 256 and one of 16 (a pass over C that costs as much as a full block).
-        int nr = n <= NARROW_MAX_COLUMNS ? L : NR;
+        // One tile width for every product, narrow ones included (an MNIST classifier's 10 outputs
+        // waste 22 of 32 columns of a tile, ~3 us a step): every kernel the JIT must warm up is one
+        // more that runs ~100x slower in the interpreter and C1, which do not intrinsify the Vector
+        // API, until C2 compiles it; a one-vector-wide kernel, called a few times a step, kept the
+        // MNIST b32 forward 40x slower for the first 7 seconds.
+        int nr = NR;
+        boolean aInPlace = !transA && alpha == 1f;
         int kc = evenSplit(k, blocking.kc, 1);
         int mc = evenSplit(m, blocking.mc, MR);
         int nc = evenSplit(n, blocking.nc, nr);
@@ -121,19 +128,47 @@ final class Sgemm {
         if (byColumns) {
             chunkCols = Math.min(chunkCols, nc);
             int needWholeA = roundUp(m, MR) * k;
-            if (packedA.length < needWholeA) {
+            if (!aInPlace && packedA.length < needWholeA) {
                 packedA = new float[needWholeA];
             }
             job.ensurePrivateB(kc * chunkCols);
         }
+        job.ensureEdgeA(MR * kc);
         job.set(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epilogue, packedA, packedB);
         job.setBlocks(kc, mc, nc, nr);
+        job.aInPlace = aInPlace;
         job.byColumns = byColumns;
         job.chunkCols = chunkCols;
         try {
             pool.run(parts, job);
         } finally {
             job.clear();
+        }
+    }
+
+    /**
+     * The dense forward product computed transposed: Z^T [out, batch] = W X^T, so that the weight
+     * W [out, in] is op(A), read in place, and only X^T is packed (as op(B)), instead of packing the
+     * whole weight transposed, which costs as much as the product itself at small batches. Each
+     * finished tile (MR outputs x NR rows of the batch) gets the bias and the sigmoid while in L1 and
+     * is stored transposed into z (when not null) and a, [batch, out]; partial sums between K blocks
+     * stay in a [out, batch] scratch. Every element is the same fma chain as in the other orientation
+     * (fma(x, w, c) = fma(w, x, c)), so the results are the same bits.
+     */
+    void denseForwardTransposed(int batch, int out, int in, float[] x, float[] w, FloatEpilogues.BiasSigmoid epilogue) {
+        if ((long) batch * out * in <= DIRECT_MAX_WORK) {
+            gemm(false, true, batch, out, in, 1f, x, in, w, in, 0f, epilogue.pre(), out, epilogue);
+            return;
+        }
+        int kBlocks = (in + blocking.kc - 1) / blocking.kc;
+        if (kBlocks > 1 && transposedC.length < out * batch) {
+            transposedC = new float[out * batch];
+        }
+        job.transposedOut = epilogue;
+        try {
+            gemm(false, true, out, batch, in, 1f, w, in, x, in, 0f, transposedC, batch, null);
+        } finally {
+            job.transposedOut = null;
         }
     }
 
@@ -169,12 +204,21 @@ final class Sgemm {
         int kcMax;
         int mcMax;
         int ncMax;
-        /** Columns of a micro-tile and of a packed B panel: NR, or L for narrow products. */
+        /** Columns of a micro-tile and of a packed B panel (NR). */
         int nr;
+        /** op(A) is A itself with alpha = 1: the kernel reads its rows in place, nothing is packed. */
+        boolean aInPlace;
+        /** Set for {@link #denseForwardTransposed}: finished tiles go through it, transposed, to Z and A. */
+        FloatEpilogues.BiasSigmoid transposedOut;
         boolean byColumns;
         int chunkCols;
         /** Each thread's own packed op(B) chunk in the column split. */
         private final float[][] privateB;
+        /** Each thread's copy of an edge row panel of an in-place A (fewer than MR rows, zero-padded). */
+        private final float[][] edgeA;
+        /** Each thread's z and a of a transposed tile before they are stored. */
+        private final float[][] tileZ;
+        private final float[][] tileA;
 
         Job(int threads) {
             // At a barrier every thread has stopped claiming, so both counters can restart there.
@@ -184,6 +228,17 @@ final class Sgemm {
             });
             tiles = new float[threads][MR * NR];
             privateB = new float[threads][0];
+            edgeA = new float[threads][0];
+            tileZ = new float[threads][MR * NR];
+            tileA = new float[threads][MR * NR];
+        }
+
+        void ensureEdgeA(int size) {
+            for (int t = 0; t < edgeA.length; t++) {
+                if (edgeA[t].length < size) {
+                    edgeA[t] = new float[size];
+                }
+            }
         }
 
         void ensurePrivateB(int size) {
@@ -248,7 +303,6 @@ final class Sgemm {
         }
 
         private void runBlocks(int part, int parts) {
-            float[] tile = tiles[part];
             for (int jc = 0; jc < n; jc += ncMax) {
                 int nc = Math.min(ncMax, n - jc);
                 int colPanels = (nc + nr - 1) / nr;
@@ -262,7 +316,8 @@ final class Sgemm {
                         // Packing units: the B panels of the block (first row block only), then the
                         // A panels, claimed one at a time so a slower thread simply packs fewer.
                         int bUnits = ic == 0 ? colPanels : 0;
-                        for (int u = nextPack.getAndIncrement(); u < bUnits + rowPanels; u = nextPack.getAndIncrement()) {
+                        int aUnits = aInPlace ? 0 : rowPanels;
+                        for (int u = nextPack.getAndIncrement(); u < bUnits + aUnits; u = nextPack.getAndIncrement()) {
                             if (u < bUnits) {
                                 packB(transB, b, ldb, pc, kc, jc, nc, bp, u, u + 1, nr);
                             } else {
@@ -278,8 +333,13 @@ final class Sgemm {
                             int ir = (u / colChunks) * MR;
                             int jr0 = (u % colChunks) * panelsPerChunk * nr;
                             int jr1 = Math.min(nc, jr0 + panelsPerChunk * nr);
-                            rowPanel(ap, ir * kc, bp, ic + ir, Math.min(MR, mc - ir), jc, jr0, jr1, kc, first, last,
-                                    tile);
+                            if (aInPlace) {
+                                rowPanel(a, (ic + ir) * lda + pc, lda, bp, ic + ir, Math.min(MR, mc - ir), jc, jr0,
+                                        jr1, kc, first, last, part);
+                            } else {
+                                rowPanel(ap, ir * kc, 0, bp, ic + ir, Math.min(MR, mc - ir), jc, jr0, jr1, kc, first,
+                                        last, part);
+                            }
                         }
                         await(parts);
                     }
@@ -294,18 +354,19 @@ final class Sgemm {
          * row panel across them, so no one waits on anyone until the end.
          */
         private void runByColumns(int part, int parts) {
-            float[] tile = tiles[part];
             float[] bOwn = privateB[part];
             int rowPanels = (m + MR - 1) / MR;
             int mPadded = rowPanels * MR;
-            int kBlocks = (k + kcMax - 1) / kcMax;
-            int packUnits = kBlocks * rowPanels;
-            for (int u = nextPack.getAndIncrement(); u < packUnits; u = nextPack.getAndIncrement()) {
-                int pc = (u / rowPanels) * kcMax;
-                int panel = u % rowPanels;
-                packA(transA, alpha, a, lda, 0, m, pc, Math.min(kcMax, k - pc), ap, mPadded * pc, panel, panel + 1);
+            if (!aInPlace) {
+                int kBlocks = (k + kcMax - 1) / kcMax;
+                int packUnits = kBlocks * rowPanels;
+                for (int u = nextPack.getAndIncrement(); u < packUnits; u = nextPack.getAndIncrement()) {
+                    int pc = (u / rowPanels) * kcMax;
+                    int panel = u % rowPanels;
+                    packA(transA, alpha, a, lda, 0, m, pc, Math.min(kcMax, k - pc), ap, mPadded * pc, panel, panel + 1);
+                }
+                await(parts);
             }
-            await(parts);
             int chunks = (n + chunkCols - 1) / chunkCols;
             for (int ch = nextUnit.getAndIncrement(); ch < chunks; ch = nextUnit.getAndIncrement()) {
                 int jc = ch * chunkCols;
@@ -315,8 +376,13 @@ final class Sgemm {
                     int kc = Math.min(kcMax, k - pc);
                     packB(transB, b, ldb, pc, kc, jc, nc, bOwn, 0, colPanels, nr);
                     for (int ir = 0; ir < m; ir += MR) {
-                        rowPanel(ap, mPadded * pc + ir * kc, bOwn, ir, Math.min(MR, m - ir), jc, 0, nc, kc,
-                                pc == 0, pc + kc == k, tile);
+                        if (aInPlace) {
+                            rowPanel(a, ir * lda + pc, lda, bOwn, ir, Math.min(MR, m - ir), jc, 0, nc, kc,
+                                    pc == 0, pc + kc == k, part);
+                        } else {
+                            rowPanel(ap, mPadded * pc + ir * kc, 0, bOwn, ir, Math.min(MR, m - ir), jc, 0, nc, kc,
+                                    pc == 0, pc + kc == k, part);
+                        }
                     }
                 }
             }
@@ -334,29 +400,66 @@ final class Sgemm {
         /**
          * One row panel (mr rows from ic + ir) across packed columns [jr0, jr1) of the block: the A
          * micro-panel stays in L1 while B micro-panels stream from L2, and consecutive tiles walk
-         * along the same rows of C, which the hardware prefetcher follows.
+         * along the same rows of C, which the hardware prefetcher follows. A is a packed panel
+         * (aStride 0) or rows of A itself aStride apart; an edge panel of an in-place A is first copied,
+         * zero-padded to MR rows, so the kernel never reads past A.
          */
-        private void rowPanel(float[] ap, int aOff, float[] bp, int row, int mr, int jc, int jr0, int jr1, int kc,
-                              boolean first, boolean last, float[] tile) {
+        private void rowPanel(float[] aSrc, int aOff, int aStride, float[] bp, int row, int mr, int jc, int jr0,
+                              int jr1, int kc, boolean first, boolean last, int part) {
+            float[] tile = tiles[part];
+            if (aStride != 0 && mr < MR) {
+                float[] edge = edgeA[part];
+                for (int r = 0; r < MR; r++) {
+                    if (r < mr) {
+                        System.arraycopy(aSrc, aOff + r * aStride, edge, r * kc, kc);
+                    } else {
+                        java.util.Arrays.fill(edge, r * kc, (r + 1) * kc, 0f);
+                    }
+                }
+                aSrc = edge;
+                aOff = 0;
+                aStride = kc;
+            }
             int width = this.nr;
+            boolean toTransposed = last && transposedOut != null;
             for (int jr = jr0; jr < jr1; jr += width) {
                 int cols = Math.min(width, jr1 - jr);
                 int col = jc + jr;
                 int cOff = row * ldc + col;
+                if (toTransposed) {
+                    // The last K block of Z^T's tile: finish it in the scratch tile, then store it transposed.
+                    if (first) {
+                        java.util.Arrays.fill(tile, 0f);
+                    } else {
+                        loadTile(c, cOff, ldc, mr, cols, tile);
+                    }
+                    tileKernel(kc, aSrc, aOff, aStride, bp, jr * kc, tile, 0, NR, width);
+                    transposedOut.applyTransposed(tile, NR, row, col, mr, cols, tileZ[part], tileA[part]);
+                    continue;
+                }
                 if (first) {
                     scaleTile(c, cOff, ldc, mr, cols, beta);
                 }
                 if (mr == MR && cols == width) {
-                    kernel(kc, ap, aOff, bp, jr * kc, c, cOff, ldc, width);
+                    tileKernel(kc, aSrc, aOff, aStride, bp, jr * kc, c, cOff, ldc, width);
                 } else {
                     // The scratch tile continues the same fma chains from C's current values.
                     loadTile(c, cOff, ldc, mr, cols, tile);
-                    kernel(kc, ap, aOff, bp, jr * kc, tile, 0, NR, width);
+                    tileKernel(kc, aSrc, aOff, aStride, bp, jr * kc, tile, 0, NR, width);
                     storeTile(tile, mr, cols, c, cOff, ldc);
                 }
                 if (last && epilogue != null) {
                     epilogue.apply(c, ldc, row, col, mr, cols);
                 }
+            }
+        }
+
+        private static void tileKernel(int kc, float[] aSrc, int aOff, int aStride, float[] bp, int bOff, float[] c,
+                                       int cOff, int ldc, int width) {
+            if (aStride == 0) {
+                kernel(kc, aSrc, aOff, bp, bOff, c, cOff, ldc, width);
+            } else {
+                kernelRows(kc, aSrc, aOff, aStride, bp, bOff, c, cOff, ldc);
             }
         }
     }
@@ -429,13 +532,9 @@ final class Sgemm {
         packB(transB, b, ldb, pc, kc, jc, nc, bp, panel0, panel1, NR);
     }
 
-    /** {@link #packB} into panels {@code width} columns wide (NR, or L for narrow products). */
+    /** {@link #packB}; {@code width} is always NR. */
     static void packB(boolean transB, float[] b, int ldb, int pc, int kc, int jc, int nc, float[] bp,
                       int panel0, int panel1, int width) {
-        if (width != NR) {
-            packBNarrow(transB, b, ldb, pc, kc, jc, nc, bp, panel0, panel1, width);
-            return;
-        }
         for (int jr = panel0 * NR; jr < Math.min(nc, panel1 * NR); jr += NR) {
             int cols = Math.min(NR, nc - jr);
             int base = jr * kc;
@@ -488,24 +587,6 @@ final class Sgemm {
                     for (int kk = 0; kk < kc; kk++) {
                         bp[base + j + kk * NR] = 0f;
                     }
-                }
-            }
-        }
-    }
-
-    /** {@link #packB} for panels of any width, one element at a time (narrow products are small). */
-    private static void packBNarrow(boolean transB, float[] b, int ldb, int pc, int kc, int jc, int nc, float[] bp,
-                                    int panel0, int panel1, int width) {
-        for (int jr = panel0 * width; jr < Math.min(nc, panel1 * width); jr += width) {
-            int cols = Math.min(width, nc - jr);
-            int base = jr * kc;
-            for (int kk = 0; kk < kc; kk++) {
-                int dst = base + kk * width;
-                for (int j = 0; j < cols; j++) {
-                    bp[dst + j] = transB ? b[(jc + jr + j) * ldb + pc + kk] : b[(pc + kk) * ldb + jc + jr + j];
-                }
-                for (int j = cols; j < width; j++) {
-                    bp[dst + j] = 0f;
                 }
             }
         }
@@ -564,93 +645,14 @@ final class Sgemm {
         kernel(kc, ap, aOff, bp, bOff, c, cOff, ldc, NR);
     }
 
-    /** The MR x width tile, width = NR (two vectors) or L (one: narrow products). */
+    /** The MR x NR tile ({@code width} is always NR). */
     static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc, int width) {
-        if (width == NR) {
-            if (MR == 12) {
-                kernel12(kc, ap, aOff, bp, bOff, c, cOff, ldc);
-            } else {
-                kernel6(kc, ap, aOff, bp, bOff, c, cOff, ldc);
-            }
-        } else if (MR == 12) {
-            kernel12x1(kc, ap, aOff, bp, bOff, c, cOff, ldc);
+        if (MR == 12) {
+            kernel12(kc, ap, aOff, bp, bOff, c, cOff, ldc);
         } else {
-            kernel6x1(kc, ap, aOff, bp, bOff, c, cOff, ldc);
+            kernel6(kc, ap, aOff, bp, bOff, c, cOff, ldc);
         }
     }
-
-    /** MR = 12 rows, one vector of columns. */
-    private static void kernel12x1(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
-        FloatVector c0 = FloatVector.fromArray(S, c, cOff);
-        FloatVector c1 = FloatVector.fromArray(S, c, cOff + ldc);
-        FloatVector c2 = FloatVector.fromArray(S, c, cOff + 2 * ldc);
-        FloatVector c3 = FloatVector.fromArray(S, c, cOff + 3 * ldc);
-        FloatVector c4 = FloatVector.fromArray(S, c, cOff + 4 * ldc);
-        FloatVector c5 = FloatVector.fromArray(S, c, cOff + 5 * ldc);
-        FloatVector c6 = FloatVector.fromArray(S, c, cOff + 6 * ldc);
-        FloatVector c7 = FloatVector.fromArray(S, c, cOff + 7 * ldc);
-        FloatVector c8 = FloatVector.fromArray(S, c, cOff + 8 * ldc);
-        FloatVector c9 = FloatVector.fromArray(S, c, cOff + 9 * ldc);
-        FloatVector ca = FloatVector.fromArray(S, c, cOff + 10 * ldc);
-        FloatVector cb = FloatVector.fromArray(S, c, cOff + 11 * ldc);
-        int ai = aOff;
-        int bi = bOff;
-        for (int kk = 0; kk < kc; kk++, ai += 12, bi += L) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            c0 = FloatVector.broadcast(S, ap[ai]).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, ap[ai + 1]).fma(b0, c1);
-            c2 = FloatVector.broadcast(S, ap[ai + 2]).fma(b0, c2);
-            c3 = FloatVector.broadcast(S, ap[ai + 3]).fma(b0, c3);
-            c4 = FloatVector.broadcast(S, ap[ai + 4]).fma(b0, c4);
-            c5 = FloatVector.broadcast(S, ap[ai + 5]).fma(b0, c5);
-            c6 = FloatVector.broadcast(S, ap[ai + 6]).fma(b0, c6);
-            c7 = FloatVector.broadcast(S, ap[ai + 7]).fma(b0, c7);
-            c8 = FloatVector.broadcast(S, ap[ai + 8]).fma(b0, c8);
-            c9 = FloatVector.broadcast(S, ap[ai + 9]).fma(b0, c9);
-            ca = FloatVector.broadcast(S, ap[ai + 10]).fma(b0, ca);
-            cb = FloatVector.broadcast(S, ap[ai + 11]).fma(b0, cb);
-        }
-        c0.intoArray(c, cOff);
-        c1.intoArray(c, cOff + ldc);
-        c2.intoArray(c, cOff + 2 * ldc);
-        c3.intoArray(c, cOff + 3 * ldc);
-        c4.intoArray(c, cOff + 4 * ldc);
-        c5.intoArray(c, cOff + 5 * ldc);
-        c6.intoArray(c, cOff + 6 * ldc);
-        c7.intoArray(c, cOff + 7 * ldc);
-        c8.intoArray(c, cOff + 8 * ldc);
-        c9.intoArray(c, cOff + 9 * ldc);
-        ca.intoArray(c, cOff + 10 * ldc);
-        cb.intoArray(c, cOff + 11 * ldc);
-    }
-
-    /** MR = 6 rows, one vector of columns. */
-    private static void kernel6x1(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
-        FloatVector c0 = FloatVector.fromArray(S, c, cOff);
-        FloatVector c1 = FloatVector.fromArray(S, c, cOff + ldc);
-        FloatVector c2 = FloatVector.fromArray(S, c, cOff + 2 * ldc);
-        FloatVector c3 = FloatVector.fromArray(S, c, cOff + 3 * ldc);
-        FloatVector c4 = FloatVector.fromArray(S, c, cOff + 4 * ldc);
-        FloatVector c5 = FloatVector.fromArray(S, c, cOff + 5 * ldc);
-        int ai = aOff;
-        int bi = bOff;
-        for (int kk = 0; kk < kc; kk++, ai += 6, bi += L) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            c0 = FloatVector.broadcast(S, ap[ai]).fma(b0, c0);
-            c1 = FloatVector.broadcast(S, ap[ai + 1]).fma(b0, c1);
-            c2 = FloatVector.broadcast(S, ap[ai + 2]).fma(b0, c2);
-            c3 = FloatVector.broadcast(S, ap[ai + 3]).fma(b0, c3);
-            c4 = FloatVector.broadcast(S, ap[ai + 4]).fma(b0, c4);
-            c5 = FloatVector.broadcast(S, ap[ai + 5]).fma(b0, c5);
-        }
-        c0.intoArray(c, cOff);
-        c1.intoArray(c, cOff + ldc);
-        c2.intoArray(c, cOff + 2 * ldc);
-        c3.intoArray(c, cOff + 3 * ldc);
-        c4.intoArray(c, cOff + 4 * ldc);
-        c5.intoArray(c, cOff + 5 * ldc);
-    }
-
 
     private static void kernel12(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
         FloatVector c00 = FloatVector.fromArray(S, c, cOff);
@@ -781,6 +783,180 @@ final class Sgemm {
             c40 = x.fma(b0, c40);
             c41 = x.fma(b1, c41);
             x = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + L);
+        c10.intoArray(c, cOff + ldc);
+        c11.intoArray(c, cOff + ldc + L);
+        c20.intoArray(c, cOff + 2 * ldc);
+        c21.intoArray(c, cOff + 2 * ldc + L);
+        c30.intoArray(c, cOff + 3 * ldc);
+        c31.intoArray(c, cOff + 3 * ldc + L);
+        c40.intoArray(c, cOff + 4 * ldc);
+        c41.intoArray(c, cOff + 4 * ldc + L);
+        c50.intoArray(c, cOff + 5 * ldc);
+        c51.intoArray(c, cOff + 5 * ldc + L);
+    }
+
+    /**
+     * One MR x NR tile with A read as MR rows of a row-major matrix, {@code lda} apart (no packing):
+     * the same fma chains as {@link #kernel}, A broadcast from a[aOff + r * lda + kk].
+     */
+    static void kernelRows(int kc, float[] a, int aOff, int lda, float[] bp, int bOff, float[] c, int cOff, int ldc) {
+        if (MR == 12) {
+            kernelRows12(kc, a, aOff, lda, bp, bOff, c, cOff, ldc);
+        } else {
+            kernelRows6(kc, a, aOff, lda, bp, bOff, c, cOff, ldc);
+        }
+    }
+
+    private static void kernelRows12(int kc, float[] a, int aOff, int lda, float[] bp, int bOff, float[] c, int cOff, int ldc) {
+        FloatVector c00 = FloatVector.fromArray(S, c, cOff);
+        FloatVector c01 = FloatVector.fromArray(S, c, cOff + L);
+        FloatVector c10 = FloatVector.fromArray(S, c, cOff + ldc);
+        FloatVector c11 = FloatVector.fromArray(S, c, cOff + ldc + L);
+        FloatVector c20 = FloatVector.fromArray(S, c, cOff + 2 * ldc);
+        FloatVector c21 = FloatVector.fromArray(S, c, cOff + 2 * ldc + L);
+        FloatVector c30 = FloatVector.fromArray(S, c, cOff + 3 * ldc);
+        FloatVector c31 = FloatVector.fromArray(S, c, cOff + 3 * ldc + L);
+        FloatVector c40 = FloatVector.fromArray(S, c, cOff + 4 * ldc);
+        FloatVector c41 = FloatVector.fromArray(S, c, cOff + 4 * ldc + L);
+        FloatVector c50 = FloatVector.fromArray(S, c, cOff + 5 * ldc);
+        FloatVector c51 = FloatVector.fromArray(S, c, cOff + 5 * ldc + L);
+        FloatVector c60 = FloatVector.fromArray(S, c, cOff + 6 * ldc);
+        FloatVector c61 = FloatVector.fromArray(S, c, cOff + 6 * ldc + L);
+        FloatVector c70 = FloatVector.fromArray(S, c, cOff + 7 * ldc);
+        FloatVector c71 = FloatVector.fromArray(S, c, cOff + 7 * ldc + L);
+        FloatVector c80 = FloatVector.fromArray(S, c, cOff + 8 * ldc);
+        FloatVector c81 = FloatVector.fromArray(S, c, cOff + 8 * ldc + L);
+        FloatVector c90 = FloatVector.fromArray(S, c, cOff + 9 * ldc);
+        FloatVector c91 = FloatVector.fromArray(S, c, cOff + 9 * ldc + L);
+        FloatVector ca0 = FloatVector.fromArray(S, c, cOff + 10 * ldc);
+        FloatVector ca1 = FloatVector.fromArray(S, c, cOff + 10 * ldc + L);
+        FloatVector cb0 = FloatVector.fromArray(S, c, cOff + 11 * ldc);
+        FloatVector cb1 = FloatVector.fromArray(S, c, cOff + 11 * ldc + L);
+        int r1 = lda;
+        int r2 = 2 * lda;
+        int r3 = 3 * lda;
+        int r4 = 4 * lda;
+        int r5 = 5 * lda;
+        int r6 = 6 * lda;
+        int r7 = 7 * lda;
+        int r8 = 8 * lda;
+        int r9 = 9 * lda;
+        int r10 = 10 * lda;
+        int r11 = 11 * lda;
+        int bi = bOff;
+        for (int kk = 0; kk < kc; kk++, bi += NR) {
+            int ai = aOff + kk;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ai + r1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ai + r2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ai + r3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ai + r4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ai + r5]);
+            c50 = x.fma(b0, c50);
+            c51 = x.fma(b1, c51);
+            x = FloatVector.broadcast(S, a[ai + r6]);
+            c60 = x.fma(b0, c60);
+            c61 = x.fma(b1, c61);
+            x = FloatVector.broadcast(S, a[ai + r7]);
+            c70 = x.fma(b0, c70);
+            c71 = x.fma(b1, c71);
+            x = FloatVector.broadcast(S, a[ai + r8]);
+            c80 = x.fma(b0, c80);
+            c81 = x.fma(b1, c81);
+            x = FloatVector.broadcast(S, a[ai + r9]);
+            c90 = x.fma(b0, c90);
+            c91 = x.fma(b1, c91);
+            x = FloatVector.broadcast(S, a[ai + r10]);
+            ca0 = x.fma(b0, ca0);
+            ca1 = x.fma(b1, ca1);
+            x = FloatVector.broadcast(S, a[ai + r11]);
+            cb0 = x.fma(b0, cb0);
+            cb1 = x.fma(b1, cb1);
+        }
+        c00.intoArray(c, cOff);
+        c01.intoArray(c, cOff + L);
+        c10.intoArray(c, cOff + ldc);
+        c11.intoArray(c, cOff + ldc + L);
+        c20.intoArray(c, cOff + 2 * ldc);
+        c21.intoArray(c, cOff + 2 * ldc + L);
+        c30.intoArray(c, cOff + 3 * ldc);
+        c31.intoArray(c, cOff + 3 * ldc + L);
+        c40.intoArray(c, cOff + 4 * ldc);
+        c41.intoArray(c, cOff + 4 * ldc + L);
+        c50.intoArray(c, cOff + 5 * ldc);
+        c51.intoArray(c, cOff + 5 * ldc + L);
+        c60.intoArray(c, cOff + 6 * ldc);
+        c61.intoArray(c, cOff + 6 * ldc + L);
+        c70.intoArray(c, cOff + 7 * ldc);
+        c71.intoArray(c, cOff + 7 * ldc + L);
+        c80.intoArray(c, cOff + 8 * ldc);
+        c81.intoArray(c, cOff + 8 * ldc + L);
+        c90.intoArray(c, cOff + 9 * ldc);
+        c91.intoArray(c, cOff + 9 * ldc + L);
+        ca0.intoArray(c, cOff + 10 * ldc);
+        ca1.intoArray(c, cOff + 10 * ldc + L);
+        cb0.intoArray(c, cOff + 11 * ldc);
+        cb1.intoArray(c, cOff + 11 * ldc + L);
+    }
+
+    private static void kernelRows6(int kc, float[] a, int aOff, int lda, float[] bp, int bOff, float[] c, int cOff, int ldc) {
+        FloatVector c00 = FloatVector.fromArray(S, c, cOff);
+        FloatVector c01 = FloatVector.fromArray(S, c, cOff + L);
+        FloatVector c10 = FloatVector.fromArray(S, c, cOff + ldc);
+        FloatVector c11 = FloatVector.fromArray(S, c, cOff + ldc + L);
+        FloatVector c20 = FloatVector.fromArray(S, c, cOff + 2 * ldc);
+        FloatVector c21 = FloatVector.fromArray(S, c, cOff + 2 * ldc + L);
+        FloatVector c30 = FloatVector.fromArray(S, c, cOff + 3 * ldc);
+        FloatVector c31 = FloatVector.fromArray(S, c, cOff + 3 * ldc + L);
+        FloatVector c40 = FloatVector.fromArray(S, c, cOff + 4 * ldc);
+        FloatVector c41 = FloatVector.fromArray(S, c, cOff + 4 * ldc + L);
+        FloatVector c50 = FloatVector.fromArray(S, c, cOff + 5 * ldc);
+        FloatVector c51 = FloatVector.fromArray(S, c, cOff + 5 * ldc + L);
+        int r1 = lda;
+        int r2 = 2 * lda;
+        int r3 = 3 * lda;
+        int r4 = 4 * lda;
+        int r5 = 5 * lda;
+        int bi = bOff;
+        for (int kk = 0; kk < kc; kk++, bi += NR) {
+            int ai = aOff + kk;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector x;
+            x = FloatVector.broadcast(S, a[ai]);
+            c00 = x.fma(b0, c00);
+            c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[ai + r1]);
+            c10 = x.fma(b0, c10);
+            c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[ai + r2]);
+            c20 = x.fma(b0, c20);
+            c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[ai + r3]);
+            c30 = x.fma(b0, c30);
+            c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[ai + r4]);
+            c40 = x.fma(b0, c40);
+            c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[ai + r5]);
             c50 = x.fma(b0, c50);
             c51 = x.fma(b1, c51);
         }

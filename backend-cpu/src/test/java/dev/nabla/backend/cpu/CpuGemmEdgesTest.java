@@ -20,8 +20,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * order, in the tensors' dtype (see {@link Sgemm}). A backend built with tiny blocks (KC=5, MC=2 MR,
  * NC=2 NR) makes every block boundary appear at small sizes; the production blocking is checked
  * across its own KC, MC and NC edges; thread counts above the number of row or column tiles check
- * the partitioning, products with few rows take the column split, products with at most L columns
- * the one-vector tiles. The fused dense kernels run through the same paths. The same expected bits
+ * the partitioning, products with few rows take the column split. The fused dense kernels run through the same paths, the forward in both
+ * orientations (X W^T, and W X^T stored transposed). The same expected bits
  * hold at every vector width (the pom runs this at 512, 256 and 128 bits).
  */
 class CpuGemmEdgesTest {
@@ -37,7 +37,7 @@ class CpuGemmEdgesTest {
             // Past Sgemm.PARALLEL_MIN_WORK with few rows: the column split, its chunk tails, and (at
             // 16 threads) more threads than rows.
             {2 * Sgemm.MR + 5, 9 * Sgemm.NR + 7, 61}, {7, 20 * Sgemm.NR + 5, 120}, {1, 40 * Sgemm.NR + 1, 410},
-            // Narrow products (n <= L): one-vector tiles, an MNIST classifier's 10 outputs.
+            // Narrow products (n <= L): an MNIST classifier's 10 outputs.
             {Sgemm.MR + 3, Sgemm.L, 29}, {3 * Sgemm.MR + 1, 10, 37}, {130, 10, 256}, {2, Sgemm.L - 1, 300},
             {200, 1, 70},
         };
@@ -75,7 +75,10 @@ class CpuGemmEdgesTest {
             }
             checkGemm(backend, dtype, false, true, m, n, k, -0.75, 0.5);
             checkGemm(backend, dtype, true, false, m, n, k, 2.0, 1.0);
-            checkDenseForward(backend, dtype, m, n, k);
+            for (CpuBackend.ForwardOrientation o : CpuBackend.ForwardOrientation.values()) {
+                ((CpuBackend) backend).forwardOrientation(o);
+                checkDenseForward(backend, dtype, m, n, k);
+            }
             checkDenseBackward(backend, dtype, m, n, k);
         }
     }

@@ -188,11 +188,15 @@ final class DeterminismWorkload {
                      Tensor a = backend.zeros(dtype, m, n);
                      Tensor dz = tensor(backend, dtype, m, n, 7, -1, 1);
                      Tensor prev = backend.zeros(dtype, m, k)) {
-                    backend.denseForward(x, w, bias, z, a);
-                    sink.accept(bytes(backend, z));
-                    sink.accept(bytes(backend, a));
-                    backend.denseForward(x, w, bias, null, a);
-                    sink.accept(bytes(backend, a));
+                    for (CpuBackend.ForwardOrientation o : CpuBackend.ForwardOrientation.values()) {
+                        ((CpuBackend) backend).forwardOrientation(o);
+                        backend.denseForward(x, w, bias, z, a);
+                        sink.accept(bytes(backend, z));
+                        sink.accept(bytes(backend, a));
+                        backend.denseForward(x, w, bias, null, a);
+                        sink.accept(bytes(backend, a));
+                    }
+                    ((CpuBackend) backend).forwardOrientation(CpuBackend.ForwardOrientation.BY_SHAPE);
                     backend.denseBackward(dz, w, x, prev);
                     sink.accept(bytes(backend, prev));
                 }
