@@ -57,7 +57,8 @@ public final class CpuBackend extends Backend {
     @Override
     public String description() {
         return "cpu (Vector API " + Sgemm.S.vectorBitSize() + "-bit, " + pool.threads() + " thread"
-                + (pool.threads() == 1 ? "" : "s") + ")";
+                + (pool.threads() == 1 ? "" : "s") + "; float32 " + sgemm.blocking() + " from "
+                + Blocking.CacheSizes.detected() + ")";
     }
 
     @Override

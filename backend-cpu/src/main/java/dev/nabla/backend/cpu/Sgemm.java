@@ -82,6 +82,10 @@ final class Sgemm {
     /** Z^T's partial sums between K blocks in {@link #denseForwardTransposed}. */
     private float[] transposedC = new float[0];
 
+    Blocking blocking() {
+        return blocking;
+    }
+
     Sgemm(Blocking blocking, WorkerPool pool) {
         this.blocking = blocking;
         this.pool = pool;
