@@ -36,9 +36,11 @@ final class Sgemm {
     static final int NR = 2 * L;
     /**
      * Micro-tile rows. With 32 vector registers (AVX-512) 12 rows use 24 accumulators + 2 B vectors
-     * + 1 broadcast; with 16 (AVX2 and narrower) 6 rows use 12 + 3. Measured on the dev machine
-     * (AVX-512, JDK 17): from L1 the 12 x 32 kernel runs at 72-77% of a register-only FMA loop's
-     * rate; 14, 13, 10 and 8 rows, and 6 x 4, 4 x 6, 8 x 3 vector shapes measured the same or worse.
+     * + 1 broadcast; with 16 (AVX2 and narrower) 6 rows use 12 + 3. Measured on the Intel dev
+     * machine (AVX-512, JDK 17): from L1 the 12 x 32 kernel runs at 72-77% of a register-only FMA
+     * loop's rate; 14, 13, 10 and 8 rows, and 6 x 4, 4 x 6, 8 x 3 vector shapes measured the same or
+     * worse. On the AMD EPYC (Zen 5) dev machine, one core, CPU time: 91-100% from L1 and 84-88%
+     * with B streaming from a 1 MB block (170-198 of ~195 GFLOP/s); 8 x 3 the same, 6 x 4 worse.
      */
     static final int MR = S.vectorBitSize() >= 512 ? 12 : 6;
 
@@ -72,6 +74,15 @@ final class Sgemm {
 
     /** Column chunks per thread in the column split: enough for one slow thread not to hold up the rest. */
     static final int CHUNKS_PER_THREAD = 4;
+
+    /**
+     * With at most this many columns (and enough rows), threads split the rows instead: op(B) is
+     * packed once for the whole product, then each thread claims row chunks and runs them through
+     * every K block, with no barrier between blocks. That suits the transposed dense forward W X^T,
+     * whose columns are the batch: the shared blocks cost two barriers per K block (eight in MNIST's
+     * first layer) for ~60 us of work at batch 32 on two cores.
+     */
+    static final int ROW_SPLIT_MAX_COLUMNS = 512;
 
     private final Blocking blocking;
     private final WorkerPool pool;
@@ -129,6 +140,14 @@ final class Sgemm {
         int parts = work < PARALLEL_MIN_WORK ? 1 : pool.threads();
         int chunkCols = roundUp((n + CHUNKS_PER_THREAD * parts - 1) / (CHUNKS_PER_THREAD * parts), NR);
         boolean byColumns = parts > 1 && m <= COLUMN_SPLIT_MAX_ROWS && n >= 2 * parts * NR;
+        boolean byRows = parts > 1 && !byColumns && n <= ROW_SPLIT_MAX_COLUMNS && m >= 2 * parts * MR;
+        int chunkRows = roundUp((m + CHUNKS_PER_THREAD * parts - 1) / (CHUNKS_PER_THREAD * parts), MR);
+        if (byRows) {
+            int needWholeB = roundUp(n, NR) * k;
+            if (packedB.length < needWholeB) {
+                packedB = new float[needWholeB];
+            }
+        }
         if (byColumns) {
             chunkCols = Math.min(chunkCols, nc);
             int needWholeA = roundUp(m, MR) * k;
@@ -142,7 +161,9 @@ final class Sgemm {
         job.setBlocks(kc, mc, nc, nr);
         job.aInPlace = aInPlace;
         job.byColumns = byColumns;
+        job.byRows = byRows;
         job.chunkCols = chunkCols;
+        job.chunkRows = chunkRows;
         try {
             pool.run(parts, job);
         } finally {
@@ -216,6 +237,8 @@ final class Sgemm {
         FloatEpilogues.BiasSigmoid transposedOut;
         boolean byColumns;
         int chunkCols;
+        boolean byRows;
+        int chunkRows;
         /** Each thread's own packed op(B) chunk in the column split. */
         private final float[][] privateB;
         /** Each thread's copy of an edge row panel of an in-place A (fewer than MR rows, zero-padded). */
@@ -297,6 +320,8 @@ final class Sgemm {
             try {
                 if (byColumns) {
                     runByColumns(part, parts);
+                } else if (byRows) {
+                    runByRows(part, parts);
                 } else {
                     runBlocks(part, parts);
                 }
@@ -323,7 +348,7 @@ final class Sgemm {
                         int aUnits = aInPlace ? 0 : rowPanels;
                         for (int u = nextPack.getAndIncrement(); u < bUnits + aUnits; u = nextPack.getAndIncrement()) {
                             if (u < bUnits) {
-                                packB(transB, b, ldb, pc, kc, jc, nc, bp, u, u + 1, nr);
+                                packB(transB, b, ldb, pc, kc, jc, nc, bp, u, u + 1);
                             } else {
                                 packA(transA, alpha, a, lda, ic, mc, pc, kc, ap, u - bUnits, u - bUnits + 1);
                             }
@@ -341,7 +366,7 @@ final class Sgemm {
                                 rowPanel(a, (ic + ir) * lda + pc, lda, bp, ic + ir, Math.min(MR, mc - ir), jc, jr0,
                                         jr1, kc, first, last, part);
                             } else {
-                                rowPanel(ap, ir * kc, 0, bp, ic + ir, Math.min(MR, mc - ir), jc, jr0, jr1, kc, first,
+                                rowPanel(ap, ir * kc, kc, bp, ic + ir, Math.min(MR, mc - ir), jc, jr0, jr1, kc, first,
                                         last, part);
                             }
                         }
@@ -378,14 +403,52 @@ final class Sgemm {
                 int colPanels = (nc + nr - 1) / nr;
                 for (int pc = 0; pc < k; pc += kcMax) {
                     int kc = Math.min(kcMax, k - pc);
-                    packB(transB, b, ldb, pc, kc, jc, nc, bOwn, 0, colPanels, nr);
+                    packB(transB, b, ldb, pc, kc, jc, nc, bOwn, 0, colPanels);
                     for (int ir = 0; ir < m; ir += MR) {
                         if (aInPlace) {
                             rowPanel(a, ir * lda + pc, lda, bOwn, ir, Math.min(MR, m - ir), jc, 0, nc, kc,
                                     pc == 0, pc + kc == k, part);
                         } else {
-                            rowPanel(ap, mPadded * pc + ir * kc, 0, bOwn, ir, Math.min(MR, m - ir), jc, 0, nc, kc,
+                            rowPanel(ap, mPadded * pc + ir * kc, kc, bOwn, ir, Math.min(MR, m - ir), jc, 0, nc, kc,
                                     pc == 0, pc + kc == k, part);
+                        }
+                    }
+                }
+            }
+        }
+
+        /**
+         * The row split (few columns): all parts pack the whole of op(B) together, K block by K block
+         * (block p at offset roundUp(n, NR) * pc), meet once, then claim row chunks and run each
+         * through every K block (the block's B panels stay in L2 across the chunk's row panels); A is
+         * read in place or each part packs its own row panels, so no one waits on anyone until the end.
+         */
+        private void runByRows(int part, int parts) {
+            int colPanels = (n + NR - 1) / NR;
+            int nPadded = colPanels * NR;
+            int kBlocks = (k + kcMax - 1) / kcMax;
+            int packUnits = kBlocks * colPanels;
+            for (int u = nextPack.getAndIncrement(); u < packUnits; u = nextPack.getAndIncrement()) {
+                int pc = (u / colPanels) * kcMax;
+                int panel = u % colPanels;
+                packB(transB, b, ldb, pc, Math.min(kcMax, k - pc), 0, n, bp, nPadded * pc, panel, panel + 1);
+            }
+            await(parts);
+            float[] aOwn = edgeA[part];
+            int chunks = (m + chunkRows - 1) / chunkRows;
+            for (int ch = nextUnit.getAndIncrement(); ch < chunks; ch = nextUnit.getAndIncrement()) {
+                int i0 = ch * chunkRows;
+                int i1 = Math.min(m, i0 + chunkRows);
+                for (int pc = 0; pc < k; pc += kcMax) {
+                    int kc = Math.min(kcMax, k - pc);
+                    for (int ir = i0; ir < i1; ir += MR) {
+                        int mr = Math.min(MR, i1 - ir);
+                        if (aInPlace) {
+                            rowPanel(a, ir * lda + pc, lda, bp, nPadded * pc, ir, mr, 0, 0, n, kc, pc == 0,
+                                    pc + kc == k, part);
+                        } else {
+                            packA(transA, alpha, a, lda, ir, mr, pc, kc, aOwn, 0, 0, 1);
+                            rowPanel(aOwn, 0, kc, bp, nPadded * pc, ir, mr, 0, 0, n, kc, pc == 0, pc + kc == k, part);
                         }
                     }
                 }
@@ -404,14 +467,25 @@ final class Sgemm {
         /**
          * One row panel (mr rows from ic + ir) across packed columns [jr0, jr1) of the block: the A
          * micro-panel stays in L1 while B micro-panels stream from L2, and consecutive tiles walk
-         * along the same rows of C, which the hardware prefetcher follows. A is a packed panel
-         * (aStride 0) or rows of A itself aStride apart; an edge panel of an in-place A is first copied,
-         * zero-padded to MR rows, so the kernel never reads past A.
+         * along the same rows of C, which the hardware prefetcher follows. A's MR rows are aStride
+         * apart: a packed panel (stride kc) or A itself (stride lda); an edge panel of an in-place A is
+         * first copied, zero-padded to MR rows, so the kernel never reads past A.
          */
         private void rowPanel(float[] aSrc, int aOff, int aStride, float[] bp, int row, int mr, int jc, int jr0,
                               int jr1, int kc, boolean first, boolean last, int part) {
+            rowPanel(aSrc, aOff, aStride, bp, 0, row, mr, jc, jr0, jr1, kc, first, last, part);
+        }
+
+        /** A's rows for {@link #rowPanel}: a packed panel when aSrc is a packing buffer, else A in place. */
+        private boolean packed(float[] aSrc) {
+            return aSrc != a;
+        }
+
+        /** {@link #rowPanel} with the B panels from bp[bBase + jr * kc]. */
+        private void rowPanel(float[] aSrc, int aOff, int aStride, float[] bp, int bBase, int row, int mr, int jc,
+                              int jr0, int jr1, int kc, boolean first, boolean last, int part) {
             float[] tile = tiles[part];
-            if (aStride != 0 && mr < MR) {
+            if (!packed(aSrc) && mr < MR) {
                 float[] edge = edgeA[part];
                 for (int r = 0; r < MR; r++) {
                     if (r < mr) {
@@ -437,7 +511,7 @@ final class Sgemm {
                     } else {
                         loadTile(c, cOff, ldc, mr, cols, tile);
                     }
-                    tileKernel(kc, aSrc, aOff, aStride, bp, jr * kc, tile, 0, NR, width);
+                    tileKernel(kc, aSrc, aOff, aStride, bp, bBase + jr * kc, tile, 0, NR, width);
                     transposedOut.applyTransposed(tile, NR, row, col, mr, cols, tileZ[part], tileA[part]);
                     continue;
                 }
@@ -445,11 +519,11 @@ final class Sgemm {
                     scaleTile(c, cOff, ldc, mr, cols, beta);
                 }
                 if (mr == MR && cols == width) {
-                    tileKernel(kc, aSrc, aOff, aStride, bp, jr * kc, c, cOff, ldc, width);
+                    tileKernel(kc, aSrc, aOff, aStride, bp, bBase + jr * kc, c, cOff, ldc, width);
                 } else {
                     // The scratch tile continues the same fma chains from C's current values.
                     loadTile(c, cOff, ldc, mr, cols, tile);
-                    tileKernel(kc, aSrc, aOff, aStride, bp, jr * kc, tile, 0, NR, width);
+                    tileKernel(kc, aSrc, aOff, aStride, bp, bBase + jr * kc, tile, 0, NR, width);
                     storeTile(tile, mr, cols, c, cOff, ldc);
                 }
                 if (last && epilogue != null) {
@@ -460,11 +534,7 @@ final class Sgemm {
 
         private static void tileKernel(int kc, float[] aSrc, int aOff, int aStride, float[] bp, int bOff, float[] c,
                                        int cOff, int ldc, int width) {
-            if (aStride == 0) {
-                kernel(kc, aSrc, aOff, bp, bOff, c, cOff, ldc, width);
-            } else {
-                kernelRows(kc, aSrc, aOff, aStride, bp, bOff, c, cOff, ldc);
-            }
+            kernelRows(kc, aSrc, aOff, aStride, bp, bOff, c, cOff, ldc);
         }
     }
 
@@ -483,9 +553,10 @@ final class Sgemm {
     }
 
     /**
-     * Packs op(A)[ic .. ic+mc, pc .. pc+kc] into MR-row micro-panels, each stored k-major
-     * (ap[panel * kc * MR + k * MR + r]), rows past mc zero-filled; only panels [panel0, panel1).
-     * alpha is applied here, once per element of A, so the kernel only ever accumulates.
+     * Packs op(A)[ic .. ic+mc, pc .. pc+kc] into MR-row micro-panels, each row-major with row stride
+     * kc (ap[panel * MR * kc + r * kc + k]), the layout the kernel also reads an in-place A in; rows
+     * past mc zero-filled; only panels [panel0, panel1). alpha is applied here, once per element of
+     * A, so the kernel only ever accumulates.
      */
     static void packA(boolean transA, float alpha, float[] a, int lda, int ic, int mc, int pc, int kc, float[] ap,
                       int panel0, int panel1) {
@@ -499,31 +570,23 @@ final class Sgemm {
             int rows = Math.min(MR, mc - ir);
             int base = apOff + ir * kc;
             if (transA) {
-                // op(A)[i, p] = A[p, i]: each k reads `rows` contiguous values.
+                // op(A)[i, p] = A[p, i]: each k reads `rows` contiguous values, one per panel row.
                 for (int kk = 0; kk < kc; kk++) {
                     int src = (pc + kk) * lda + ic + ir;
-                    int dst = base + kk * MR;
                     for (int r = 0; r < rows; r++) {
-                        ap[dst + r] = alpha * a[src + r];
-                    }
-                    for (int r = rows; r < MR; r++) {
-                        ap[dst + r] = 0f;
+                        ap[base + r * kc + kk] = alpha * a[src + r];
                     }
                 }
             } else {
                 for (int r = 0; r < rows; r++) {
                     int src = (ic + ir + r) * lda + pc;
-                    int dst = base + r;
+                    int dst = base + r * kc;
                     for (int kk = 0; kk < kc; kk++) {
-                        ap[dst + kk * MR] = alpha * a[src + kk];
-                    }
-                }
-                for (int r = rows; r < MR; r++) {
-                    for (int kk = 0; kk < kc; kk++) {
-                        ap[base + r + kk * MR] = 0f;
+                        ap[dst + kk] = alpha * a[src + kk];
                     }
                 }
             }
+            java.util.Arrays.fill(ap, base + rows * kc, base + MR * kc, 0f);
         }
     }
 
@@ -533,15 +596,15 @@ final class Sgemm {
      */
     static void packB(boolean transB, float[] b, int ldb, int pc, int kc, int jc, int nc, float[] bp,
                       int panel0, int panel1) {
-        packB(transB, b, ldb, pc, kc, jc, nc, bp, panel0, panel1, NR);
+        packB(transB, b, ldb, pc, kc, jc, nc, bp, 0, panel0, panel1);
     }
 
-    /** {@link #packB}; {@code width} is always NR. */
-    static void packB(boolean transB, float[] b, int ldb, int pc, int kc, int jc, int nc, float[] bp,
-                      int panel0, int panel1, int width) {
+    /** {@link #packB} into bp from offset bpOff. */
+    static void packB(boolean transB, float[] b, int ldb, int pc, int kc, int jc, int nc, float[] bp, int bpOff,
+                      int panel0, int panel1) {
         for (int jr = panel0 * NR; jr < Math.min(nc, panel1 * NR); jr += NR) {
             int cols = Math.min(NR, nc - jr);
-            int base = jr * kc;
+            int base = bpOff + jr * kc;
             if (!transB && cols == NR) {
                 for (int kk = 0; kk < kc; kk++) {
                     int src = (pc + kk) * ldb + jc + jr;
@@ -640,173 +703,13 @@ final class Sgemm {
     }
 
     /**
-     * One MR x NR tile: c += (packed A panel) x (packed B panel). The accumulators start from C, so
-     * the kernel is straight-line code with no branch on vectors and no calls: C2 then keeps all of
-     * them in registers. (Variants with a helper call per row, or an add-or-not branch merging
-     * vectors, made C2 box the vectors and ran 25-60x slower.)
-     */
-    static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
-        kernel(kc, ap, aOff, bp, bOff, c, cOff, ldc, NR);
-    }
-
-    /** The MR x NR tile ({@code width} is always NR). */
-    static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc, int width) {
-        if (MR == 12) {
-            kernel12(kc, ap, aOff, bp, bOff, c, cOff, ldc);
-        } else {
-            kernel6(kc, ap, aOff, bp, bOff, c, cOff, ldc);
-        }
-    }
-
-    private static void kernel12(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
-        FloatVector c00 = FloatVector.fromArray(S, c, cOff);
-        FloatVector c01 = FloatVector.fromArray(S, c, cOff + L);
-        FloatVector c10 = FloatVector.fromArray(S, c, cOff + ldc);
-        FloatVector c11 = FloatVector.fromArray(S, c, cOff + ldc + L);
-        FloatVector c20 = FloatVector.fromArray(S, c, cOff + 2 * ldc);
-        FloatVector c21 = FloatVector.fromArray(S, c, cOff + 2 * ldc + L);
-        FloatVector c30 = FloatVector.fromArray(S, c, cOff + 3 * ldc);
-        FloatVector c31 = FloatVector.fromArray(S, c, cOff + 3 * ldc + L);
-        FloatVector c40 = FloatVector.fromArray(S, c, cOff + 4 * ldc);
-        FloatVector c41 = FloatVector.fromArray(S, c, cOff + 4 * ldc + L);
-        FloatVector c50 = FloatVector.fromArray(S, c, cOff + 5 * ldc);
-        FloatVector c51 = FloatVector.fromArray(S, c, cOff + 5 * ldc + L);
-        FloatVector c60 = FloatVector.fromArray(S, c, cOff + 6 * ldc);
-        FloatVector c61 = FloatVector.fromArray(S, c, cOff + 6 * ldc + L);
-        FloatVector c70 = FloatVector.fromArray(S, c, cOff + 7 * ldc);
-        FloatVector c71 = FloatVector.fromArray(S, c, cOff + 7 * ldc + L);
-        FloatVector c80 = FloatVector.fromArray(S, c, cOff + 8 * ldc);
-        FloatVector c81 = FloatVector.fromArray(S, c, cOff + 8 * ldc + L);
-        FloatVector c90 = FloatVector.fromArray(S, c, cOff + 9 * ldc);
-        FloatVector c91 = FloatVector.fromArray(S, c, cOff + 9 * ldc + L);
-        FloatVector ca0 = FloatVector.fromArray(S, c, cOff + 10 * ldc);
-        FloatVector ca1 = FloatVector.fromArray(S, c, cOff + 10 * ldc + L);
-        FloatVector cb0 = FloatVector.fromArray(S, c, cOff + 11 * ldc);
-        FloatVector cb1 = FloatVector.fromArray(S, c, cOff + 11 * ldc + L);
-        int ai = aOff;
-        int bi = bOff;
-        for (int kk = 0; kk < kc; kk++, ai += 12, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector x;
-            x = FloatVector.broadcast(S, ap[ai]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, ap[ai + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, ap[ai + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-            x = FloatVector.broadcast(S, ap[ai + 6]);
-            c60 = x.fma(b0, c60);
-            c61 = x.fma(b1, c61);
-            x = FloatVector.broadcast(S, ap[ai + 7]);
-            c70 = x.fma(b0, c70);
-            c71 = x.fma(b1, c71);
-            x = FloatVector.broadcast(S, ap[ai + 8]);
-            c80 = x.fma(b0, c80);
-            c81 = x.fma(b1, c81);
-            x = FloatVector.broadcast(S, ap[ai + 9]);
-            c90 = x.fma(b0, c90);
-            c91 = x.fma(b1, c91);
-            x = FloatVector.broadcast(S, ap[ai + 10]);
-            ca0 = x.fma(b0, ca0);
-            ca1 = x.fma(b1, ca1);
-            x = FloatVector.broadcast(S, ap[ai + 11]);
-            cb0 = x.fma(b0, cb0);
-            cb1 = x.fma(b1, cb1);
-        }
-        c00.intoArray(c, cOff);
-        c01.intoArray(c, cOff + L);
-        c10.intoArray(c, cOff + ldc);
-        c11.intoArray(c, cOff + ldc + L);
-        c20.intoArray(c, cOff + 2 * ldc);
-        c21.intoArray(c, cOff + 2 * ldc + L);
-        c30.intoArray(c, cOff + 3 * ldc);
-        c31.intoArray(c, cOff + 3 * ldc + L);
-        c40.intoArray(c, cOff + 4 * ldc);
-        c41.intoArray(c, cOff + 4 * ldc + L);
-        c50.intoArray(c, cOff + 5 * ldc);
-        c51.intoArray(c, cOff + 5 * ldc + L);
-        c60.intoArray(c, cOff + 6 * ldc);
-        c61.intoArray(c, cOff + 6 * ldc + L);
-        c70.intoArray(c, cOff + 7 * ldc);
-        c71.intoArray(c, cOff + 7 * ldc + L);
-        c80.intoArray(c, cOff + 8 * ldc);
-        c81.intoArray(c, cOff + 8 * ldc + L);
-        c90.intoArray(c, cOff + 9 * ldc);
-        c91.intoArray(c, cOff + 9 * ldc + L);
-        ca0.intoArray(c, cOff + 10 * ldc);
-        ca1.intoArray(c, cOff + 10 * ldc + L);
-        cb0.intoArray(c, cOff + 11 * ldc);
-        cb1.intoArray(c, cOff + 11 * ldc + L);
-    }
-
-    private static void kernel6(int kc, float[] ap, int aOff, float[] bp, int bOff, float[] c, int cOff, int ldc) {
-        FloatVector c00 = FloatVector.fromArray(S, c, cOff);
-        FloatVector c01 = FloatVector.fromArray(S, c, cOff + L);
-        FloatVector c10 = FloatVector.fromArray(S, c, cOff + ldc);
-        FloatVector c11 = FloatVector.fromArray(S, c, cOff + ldc + L);
-        FloatVector c20 = FloatVector.fromArray(S, c, cOff + 2 * ldc);
-        FloatVector c21 = FloatVector.fromArray(S, c, cOff + 2 * ldc + L);
-        FloatVector c30 = FloatVector.fromArray(S, c, cOff + 3 * ldc);
-        FloatVector c31 = FloatVector.fromArray(S, c, cOff + 3 * ldc + L);
-        FloatVector c40 = FloatVector.fromArray(S, c, cOff + 4 * ldc);
-        FloatVector c41 = FloatVector.fromArray(S, c, cOff + 4 * ldc + L);
-        FloatVector c50 = FloatVector.fromArray(S, c, cOff + 5 * ldc);
-        FloatVector c51 = FloatVector.fromArray(S, c, cOff + 5 * ldc + L);
-        int ai = aOff;
-        int bi = bOff;
-        for (int kk = 0; kk < kc; kk++, ai += 6, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
-            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector x;
-            x = FloatVector.broadcast(S, ap[ai]);
-            c00 = x.fma(b0, c00);
-            c01 = x.fma(b1, c01);
-            x = FloatVector.broadcast(S, ap[ai + 1]);
-            c10 = x.fma(b0, c10);
-            c11 = x.fma(b1, c11);
-            x = FloatVector.broadcast(S, ap[ai + 2]);
-            c20 = x.fma(b0, c20);
-            c21 = x.fma(b1, c21);
-            x = FloatVector.broadcast(S, ap[ai + 3]);
-            c30 = x.fma(b0, c30);
-            c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, ap[ai + 4]);
-            c40 = x.fma(b0, c40);
-            c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, ap[ai + 5]);
-            c50 = x.fma(b0, c50);
-            c51 = x.fma(b1, c51);
-        }
-        c00.intoArray(c, cOff);
-        c01.intoArray(c, cOff + L);
-        c10.intoArray(c, cOff + ldc);
-        c11.intoArray(c, cOff + ldc + L);
-        c20.intoArray(c, cOff + 2 * ldc);
-        c21.intoArray(c, cOff + 2 * ldc + L);
-        c30.intoArray(c, cOff + 3 * ldc);
-        c31.intoArray(c, cOff + 3 * ldc + L);
-        c40.intoArray(c, cOff + 4 * ldc);
-        c41.intoArray(c, cOff + 4 * ldc + L);
-        c50.intoArray(c, cOff + 5 * ldc);
-        c51.intoArray(c, cOff + 5 * ldc + L);
-    }
-
-    /**
-     * One MR x NR tile with A read as MR rows of a row-major matrix, {@code lda} apart (no packing):
-     * the same fma chains as {@link #kernel}, A broadcast from a[aOff + r * lda + kk].
+     * One MR x NR tile: c += A x (packed B panel), A's MR rows {@code lda} apart (a packed panel, or
+     * A itself read in place), broadcast from a[aOff + r * lda + kk]. The accumulators start from C,
+     * so the kernel is straight-line code with no branch on vectors and no calls: C2 then keeps all
+     * of them in registers. (Variants with a helper call per row, or an add-or-not branch merging
+     * vectors, made C2 box the vectors and ran 25-60x slower.) The only micro-kernel: every kernel
+     * the JIT must compile is one more that runs the Vector API's ~1000x slower Java fallback until
+     * C2 gets to it.
      */
     static void kernelRows(int kc, float[] a, int aOff, int lda, float[] bp, int bOff, float[] c, int cOff, int ldc) {
         if (MR == 12) {

@@ -20,7 +20,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * order, in the tensors' dtype (see {@link Sgemm}). A backend built with tiny blocks (KC=5, MC=2 MR,
  * NC=2 NR) makes every block boundary appear at small sizes; the production blocking is checked
  * across its own KC, MC and NC edges; thread counts above the number of row or column tiles check
- * the partitioning, products with few rows take the column split. The fused dense kernels run through the same paths, the forward in both
+ * the partitioning, products with few rows take the column split, those with few columns the row
+ * split. The fused dense kernels run through the same paths, the forward in both
  * orientations (X W^T, and W X^T stored transposed). The same expected bits
  * hold at every vector width (the pom runs this at 512, 256 and 128 bits).
  */
@@ -37,6 +38,8 @@ class CpuGemmEdgesTest {
             // Past Sgemm.PARALLEL_MIN_WORK with few rows: the column split, its chunk tails, and (at
             // 16 threads) more threads than rows.
             {2 * Sgemm.MR + 5, 9 * Sgemm.NR + 7, 61}, {7, 20 * Sgemm.NR + 5, 120}, {1, 40 * Sgemm.NR + 1, 410},
+            // Past the parallel threshold with few columns and many rows: the row split.
+            {600, 40, 50}, {1000, Sgemm.NR * 3 + 5, 77},
             // Narrow products (n <= L): an MNIST classifier's 10 outputs.
             {Sgemm.MR + 3, Sgemm.L, 29}, {3 * Sgemm.MR + 1, 10, 37}, {130, 10, 256}, {2, Sgemm.L - 1, 300},
             {200, 1, 70},
