@@ -10,8 +10,9 @@ SplittableRandom(42) is reproduced here, so the first step's loss equals Nabla's
 Modes:
   torch_step.py --info                      torch's version, threads and BLAS / oneDNN path, as JSON
   torch_step.py --layers mnist --batch 128 [--dtype float32] [--threads N] [--warmup S]
-                [--rounds R] [--round-seconds S] [--json]
-                                            times the step: median samples/s of R rounds
+                [--rounds R] [--round-seconds S] [--clock wall|thread] [--json]
+                                            times the step: median samples/s of R rounds (per
+                                            second of this thread's CPU time with --clock thread)
   torch_step.py --serve --layers ... --batch ... [--dtype] [--threads]
                                             steps on request, for the JMH peer (TorchStep.java):
                                             prints one JSON line (the configuration), then for each
@@ -140,7 +141,7 @@ class Step:
         return loss
 
 
-def time_step(step, batch, warmup, rounds, round_seconds):
+def time_step(step, batch, warmup, rounds, round_seconds, clock=time.perf_counter):
     deadline = time.perf_counter() + warmup
     steps = 0
     while steps < 2 or time.perf_counter() < deadline:
@@ -149,12 +150,12 @@ def time_step(step, batch, warmup, rounds, round_seconds):
     rates = []
     total_steps = 0
     for _ in range(rounds):
-        start = time.perf_counter()
+        start = clock()
         n = 0
         while True:
             loss = step.run()
             n += 1
-            elapsed = time.perf_counter() - start
+            elapsed = clock() - start
             if elapsed >= round_seconds:
                 break
         rates.append(n * batch / elapsed)
@@ -195,6 +196,9 @@ def main(argv):
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--round-seconds", type=float, default=1.0)
     p.add_argument("--json", action="store_true")
+    p.add_argument("--clock", choices=("wall", "thread"), default="wall",
+                   help="wall: samples per second; thread: samples per CPU-second of this thread "
+                        "(with --threads 1 all of torch's work runs on it; robust to other load)")
     args = p.parse_args(argv)
     import torch
     if args.threads > 0:
@@ -210,14 +214,16 @@ def main(argv):
         print(json.dumps(dict(config, first_loss=first)), flush=True)
         serve(step)
         return 0
-    result = time_step(step, args.batch, args.warmup, args.rounds, args.round_seconds)
-    result.update(config)
+    clock = time.thread_time if args.clock == "thread" else time.perf_counter
+    result = time_step(step, args.batch, args.warmup, args.rounds, args.round_seconds, clock)
+    result.update(config, clock=args.clock)
     if args.json:
         print(json.dumps(result))
     else:
-        print("torch %s %s b%d %s, %d thread(s), BLAS %s, oneDNN %s: %.0f samples/s (rounds %s)" % (
+        print("torch %s %s b%d %s, %d thread(s), BLAS %s, oneDNN %s: %.0f samples per %s second (rounds %s)" % (
             torch.__version__, result["layers"], args.batch, args.dtype, result["threads"], result["blas"],
             "yes" if result["mkldnn_available"] else "no", result["samples_per_s"],
+            "CPU" if args.clock == "thread" else "wall",
             ", ".join("%.0f" % r for r in result["rounds"])))
     return 0
 
