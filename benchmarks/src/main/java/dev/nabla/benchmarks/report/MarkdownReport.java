@@ -127,7 +127,8 @@ final class MarkdownReport {
     private void targets() {
         line("## Targets");
         line("");
-        line("The targets of issues 3 (`cpu`), 4 (`nd4j`) and 5 (this harness), checked against this run. "
+        line("The targets of issues 3 (`cpu`), 4 (`nd4j`), 5 (this harness) and 13 (`cpu` against PyTorch eager, "
+                + "`torch`, and `nd4j`), checked against this run. "
                 + "\"DL4J\" is its best thread setting per shape; OpenBLAS is `" + report.yardstick().orElse("openblas")
                 + "` (see GEMM).");
         line("");
