@@ -14,7 +14,9 @@ import java.util.Locale;
  * </ul>
  */
 public enum Loss {
+    /** Mean squared error, halved: {@code mse}. Evaluated from the outputs a alone. */
     MSE("mse"),
+    /** Binary cross-entropy: {@code bce}. Evaluated from the logits z, so it needs them. */
     BCE("bce");
 
     private final String label;
@@ -23,11 +25,25 @@ public enum Loss {
         this.label = label;
     }
 
-    /** Whether evaluating this loss needs the output layer's pre-activation z. */
+    /**
+     * Whether evaluating this loss needs the output layer's pre-activation z (the logits); then
+     * {@link Backend#loss} and {@link Backend#lossAndGradient} require it. Its gradient never does.
+     *
+     * @return true for {@link #BCE}
+     */
     public boolean needsLogits() {
         return this == BCE;
     }
 
+    /**
+     * Parses {@code mse} or {@code bce}, case-insensitively and ignoring surrounding white space;
+     * the inverse of {@link #toString()}.
+     *
+     * @param text the name
+     * @return the loss it names
+     * @throws IllegalArgumentException if the text names no loss
+     * @throws NullPointerException if {@code text} is null
+     */
     public static Loss parse(String text) {
         switch (text.trim().toLowerCase(Locale.ROOT)) {
             case "mse":
@@ -39,6 +55,11 @@ public enum Loss {
         }
     }
 
+    /**
+     * The name used on the command line and in model files: {@code mse} or {@code bce}.
+     *
+     * @return the lowercase name
+     */
     @Override
     public String toString() {
         return label;

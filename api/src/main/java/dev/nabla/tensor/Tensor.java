@@ -1,11 +1,18 @@
 package dev.nabla.tensor;
 
 /**
- * A 2-D row-major matrix owned by one {@link Backend}; a vector is a 1 x n tensor.
+ * A 2-D row-major matrix owned by one {@link Backend}; a vector is a [1, n] tensor. Its shape and
+ * dtype are fixed at creation.
  *
- * <p>Tensors are created by {@link Backend#zeros} and only that backend may operate on them. Their
- * contents are reached through the backend's host copies. Closing a tensor releases what its backend
- * holds for it (native memory on some backends); using it afterwards is an error.
+ * <p>Tensors are created by {@link Backend#zeros} and only that backend instance may operate on
+ * them. Their contents are reached through the backend's host copies
+ * ({@link Backend#copyFromHost(float[], Tensor)}, {@link Backend#toHostFloats(Tensor)} and friends).
+ * Closing a tensor releases what its backend holds for it (native memory on some backends); using
+ * it afterwards is an error ({@link IllegalStateException}). Like its backend, a tensor is used from
+ * one thread at a time.
+ *
+ * <p>Backend authors subclass it for their storage; {@link dev.nabla.spi.HeapTensor} serves backends
+ * that keep values in Java arrays.
  */
 public abstract class Tensor implements AutoCloseable {
     private final Backend backend;
@@ -14,6 +21,15 @@ public abstract class Tensor implements AutoCloseable {
     private final int cols;
     private boolean closed;
 
+    /**
+     * Creates an open tensor; called by a backend's {@code allocate}, which has validated the
+     * arguments (nothing is checked here).
+     *
+     * @param backend the backend that owns the tensor
+     * @param dtype the element type
+     * @param rows the number of rows, at least 1
+     * @param cols the number of columns, at least 1
+     */
     protected Tensor(Backend backend, DType dtype, int rows, int cols) {
         this.backend = backend;
         this.dtype = dtype;
@@ -21,37 +37,74 @@ public abstract class Tensor implements AutoCloseable {
         this.cols = cols;
     }
 
+    /**
+     * The backend instance that created this tensor; the only one that may operate on it.
+     *
+     * @return the owning backend
+     */
     public final Backend backend() {
         return backend;
     }
 
+    /**
+     * The element type.
+     *
+     * @return the dtype
+     */
     public final DType dtype() {
         return dtype;
     }
 
+    /**
+     * The number of rows (the batch dimension for activations).
+     *
+     * @return the number of rows, at least 1
+     */
     public final int rows() {
         return rows;
     }
 
+    /**
+     * The number of columns.
+     *
+     * @return the number of columns, at least 1
+     */
     public final int cols() {
         return cols;
     }
 
-    /** Number of elements. */
+    /**
+     * The number of elements, {@code rows() * cols()}.
+     *
+     * @return the number of elements
+     */
     public final int size() {
         return rows * cols;
     }
 
+    /**
+     * Whether {@link #close()} has been called on this tensor. (A tensor whose backend is closed is
+     * unusable too, though this still says false.)
+     *
+     * @return true once the tensor is closed
+     */
     public final boolean isClosed() {
         return closed;
     }
 
-    /** Shape as {@code [rows, cols]}, the form every error message uses. */
+    /**
+     * The shape as {@code [rows, cols]}, the form every error message uses.
+     *
+     * @return the shape, e.g. {@code [64, 784]}
+     */
     public final String shape() {
         return "[" + rows + ", " + cols + "]";
     }
 
-    /** Releases the backend's storage; idempotent. */
+    /**
+     * Releases the backend's storage for this tensor; idempotent. Operations on it then throw
+     * {@link IllegalStateException}.
+     */
     @Override
     public final void close() {
         if (!closed) {
@@ -60,7 +113,10 @@ public abstract class Tensor implements AutoCloseable {
         }
     }
 
-    /** Frees backend storage. Called once, by {@link #close()}. */
+    /**
+     * Frees backend storage. Called once, by the first {@link #close()}; the default does nothing
+     * (the garbage collector owns heap storage).
+     */
     protected void release() {
     }
 

@@ -52,6 +52,26 @@ class BackendsTest {
     }
 
     @Test
+    void theDefaultWarnsOfAMisconfiguredBetterBackendButNotOfAnAbsentOne() {
+        Backends withMissingFlag = new Backends(List.of(
+                provider("slow", 10, Availability.available()),
+                provider("simd", 100, Availability.unavailable("the JVM was started without --add-modules=x")),
+                provider("gpu", 200, Availability.absent("no GPU"))));
+        assertEquals("slow", withMissingFlag.defaultId());
+        assertEquals(List.of("nabla: backend 'simd' is unavailable (the JVM was started without --add-modules=x); "
+                + "using 'slow'"), withMissingFlag.fallbackWarnings("slow"));
+        assertEquals(List.of("nabla: backend 'gpu' is unavailable (no CUDA device); using 'fast'"),
+                registry.fallbackWarnings("fast"));
+        assertTrue(Availability.absent("no GPU").isAbsent() && !Availability.absent("no GPU").isAvailable());
+    }
+
+    @Test
+    void anEmptyClassPathNamesTheShadingPitfall() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new Backends(List.of()).defaultId());
+        assertTrue(e.getMessage().contains("ServicesResourceTransformer"), e.getMessage());
+    }
+
+    @Test
     void listsProvidersByPriorityAndAvailableIds() {
         assertEquals(List.of("gpu", "fast", "slow"), registry.providers().stream().map(BackendProvider::id).toList());
         assertEquals(List.of("fast", "slow"), registry.availableIds());
@@ -112,5 +132,24 @@ class BackendsTest {
             System.clearProperty("nabla.threads");
         }
         assertThrows(IllegalArgumentException.class, () -> BackendOptions.defaults().withThreads(-1));
+    }
+
+    @Test
+    void threadsAreCappedAtASaneMultipleOfTheCores() {
+        int max = BackendOptions.maxThreads();
+        assertEquals(BackendOptions.MAX_THREADS_PER_CORE * Runtime.getRuntime().availableProcessors(), max);
+        assertEquals(max, BackendOptions.defaults().withThreads(max).threads());
+        for (int n : new int[] {max + 1, 10_000, 1_000_000}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> BackendOptions.defaults().withThreads(n));
+            assertTrue(e.getMessage().startsWith("threads " + n + ": more than the " + max + " threads"), e.getMessage());
+        }
+        System.setProperty("nabla.threads", "1000000");
+        try {
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> BackendOptions.defaults().threads())
+                    .getMessage().startsWith("nabla.threads / NABLA_THREADS 1000000: more than"));
+        } finally {
+            System.clearProperty("nabla.threads");
+        }
     }
 }

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 /**
  * The thread settings of the DL4J peer, named in its benchmark id: {@code dl4j} keeps ND4J's
  * defaults (all cores for OpenMP and OpenBLAS), {@code dl4j-omp1-blas1} runs both on one thread
- * (what {@code OMP_NUM_THREADS=1} does; DESIGN.md measured it 12x faster on mnist b128), and
+ * (what {@code OMP_NUM_THREADS=1} does; docs/design.md measured it 12x faster on mnist b128), and
  * {@code dl4j-omp1-blasall} keeps ND4J's element-wise ops on one thread but lets OpenBLAS use every
  * core. {@code omp} and {@code blas} take a count or {@code all}.
  *

@@ -30,6 +30,10 @@ import java.util.concurrent.TimeUnit;
  * every combination in its own fork, so each backend (and each DL4J thread setting) has a JVM to
  * itself, as ND4J needs.
  *
+ * <p>{@code torch} is PyTorch eager on the CPU at its default threads (one per core), run by
+ * {@code benchmarks/peers/torch_step.py} in a Python process of its own (see {@link TorchStep});
+ * where no Python with torch is found it is skipped with the reason.
+ *
  * <p>{@code reference} is left out of {@code wide}: one scalar step there is 36.5 GFLOP of GEMM, about
  * a minute at the ~0.6 GFLOP/s the scalar loops reach (mnist b1024, busy machine), so each of its
  * iterations would last a minute.
@@ -80,7 +84,7 @@ public class SgdStepBenchmark {
     /** Seed 002's 1-1-1 network at batch 1: per-call overhead. */
     @State(Scope.Benchmark)
     public static class Tiny extends StepState {
-        @Param({"reference", "cpu", "nd4j", "dl4j-omp1-blas1", "dl4j-omp1-blasall"})
+        @Param({"reference", "cpu", "nd4j", "dl4j-omp1-blas1", "dl4j-omp1-blasall", "torch"})
         public String backend;
         @Param("tiny")
         public String layers;
@@ -98,7 +102,7 @@ public class SgdStepBenchmark {
     /** 784-256-256-10, an MNIST-sized network, at three batch sizes. */
     @State(Scope.Benchmark)
     public static class Mnist extends StepState {
-        @Param({"reference", "cpu", "nd4j", "dl4j-omp1-blas1", "dl4j-omp1-blasall"})
+        @Param({"reference", "cpu", "nd4j", "dl4j-omp1-blas1", "dl4j-omp1-blasall", "torch"})
         public String backend;
         @Param("mnist")
         public String layers;
@@ -116,7 +120,7 @@ public class SgdStepBenchmark {
     /** The MNIST network in float64 at batch 128. */
     @State(Scope.Benchmark)
     public static class MnistFloat64 extends StepState {
-        @Param({"reference", "cpu", "nd4j", "dl4j-omp1-blas1", "dl4j-omp1-blasall"})
+        @Param({"reference", "cpu", "nd4j", "dl4j-omp1-blas1", "dl4j-omp1-blasall", "torch"})
         public String backend;
         @Param("mnist")
         public String layers;
@@ -134,7 +138,7 @@ public class SgdStepBenchmark {
     /** 1024-4096-4096-1024 at batch 256: GEMM-bound, the shape that shows distance from the hardware. */
     @State(Scope.Benchmark)
     public static class Wide extends StepState {
-        @Param({"cpu", "nd4j", "dl4j-omp1-blas1", "dl4j-omp1-blasall"})
+        @Param({"cpu", "nd4j", "dl4j-omp1-blas1", "dl4j-omp1-blasall", "torch"})
         public String backend;
         @Param("wide")
         public String layers;

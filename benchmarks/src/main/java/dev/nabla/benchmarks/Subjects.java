@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
 
 /**
  * Turns a benchmark's {@code backend} parameter into the thing measured: a Nabla backend found by id
- * through {@link Backends}, or a peer ({@code dl4j...} for training, {@code openblas} for GEMM).
+ * through {@link Backends}, or a peer ({@code dl4j...} and {@code torch[-N]} for training,
+ * {@code openblas} for GEMM).
  * An id that is not on the class path, or whose backend cannot run here, becomes a
  * {@link SkippedBenchmark} naming the reason.
  */
@@ -27,7 +28,7 @@ final class Subjects {
 
     /** The GEMM subject {@code id}: the OpenBLAS yardstick or a Nabla backend on {@code threads} threads. */
     static GemmBenchmark.Subject gemm(String id, GemmProblem problem, DType dtype, int threads) {
-        if (Dl4jThreads.isDl4j(id)) {
+        if (Dl4jThreads.isDl4j(id) || TorchStep.isTorch(id)) {
             throw new SkippedBenchmark("'" + id + "' is SgdStepBenchmark's training peer, not a GEMM subject: "
                     + "GemmBenchmark takes Nabla backend ids and 'openblas'");
         }
@@ -58,12 +59,15 @@ final class Subjects {
     static TrainingStep sgdStep(String id, Workload workload) {
         if (id.equals(OPENBLAS)) {
             throw new SkippedBenchmark("'openblas' is GemmBenchmark's yardstick, not a training subject: "
-                    + "SgdStepBenchmark takes Nabla backend ids and dl4j[-omp<N|all>][-blas<N|all>]");
+                    + "SgdStepBenchmark takes Nabla backend ids, dl4j[-omp<N|all>][-blas<N|all>] and torch[-N]");
         }
         if (Dl4jThreads.isDl4j(id)) {
             Dl4jThreads threads = Dl4jThreads.parse(id);
             threads.apply();
             return new Dl4jStep(workload, threads);
+        }
+        if (TorchStep.isTorch(id)) {
+            return new TorchStep(workload, id);
         }
         Backend backend = backend(id, BackendOptions.defaults());
         try {

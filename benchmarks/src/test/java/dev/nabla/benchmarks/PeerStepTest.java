@@ -17,9 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The two kinds of step the harness times do the same training step: Nabla's {@link SgdStep} is the
+ * The kinds of step the harness times do the same training step: Nabla's {@link SgdStep} is the
  * network's forward, backward and SGD update, and DL4J's peer, started from the same weights on the
- * same batch, lands on the same weights. (With two outputs DL4J's MSE, which divides by the output
+ * same batch, lands on the same weights; PyTorch's reports the same losses. (With two outputs DL4J's MSE, which divides by the output
  * count and has no 1/2, has exactly Nabla's gradient.)
  */
 class PeerStepTest {
@@ -72,6 +72,32 @@ class PeerStepTest {
                 assertArrayClose(nabla.weight(l), dl4j.weight(l), 1e-12, "weights of layer " + l + " after one step");
             }
             assertTrue(dl4j.description().contains("OpenMP threads 1"), dl4j.description());
+        }
+    }
+
+    /**
+     * PyTorch, started from Nabla's weights on Nabla's batch, reports the same loss for the first step
+     * (same weights, batch and mse) and for the second (same gradients and SGD update). Skipped where
+     * no Python with torch is found.
+     */
+    @Test
+    void torchPeerTakesTheSameStepsFromTheSameWeights() {
+        try {
+            TorchStep.findPython();
+        } catch (SkippedBenchmark e) {
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, e.getMessage());
+        }
+        double[] nabla = new double[2];
+        try (Backend backend = Backends.create("reference"); SgdStep step = new SgdStep(backend, WORKLOAD)) {
+            nabla[0] = step.run();
+            nabla[1] = step.run();
+        }
+        try (TorchStep torch = new TorchStep(WORKLOAD, "torch-1")) {
+            assertEquals(nabla[0], torch.firstLoss(), 1e-13 * nabla[0], "first step's loss");
+            assertEquals(nabla[1], torch.run(), 1e-13 * nabla[1], "second step's loss (after one update)");
+            assertTrue(Double.isFinite(torch.run()));
+            assertTrue(torch.description().startsWith("PyTorch 2") && torch.description().contains("1 thread(s)"),
+                    torch.description());
         }
     }
 

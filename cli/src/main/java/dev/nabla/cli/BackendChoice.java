@@ -16,8 +16,17 @@ final class BackendChoice {
             description = "Threads for backends that use several (default: each backend's own, normally all cores).")
     int threads;
 
+    /** Refuses a thread count no machine here can use, before anything is loaded or started. */
+    void check() {
+        if (threads < 0) {
+            throw new IllegalArgumentException("--threads must be >= 0 (0 = the backend's default), got " + threads);
+        }
+        BackendOptions.checkThreads("--threads", threads);
+    }
+
     /** The chosen backend, or the best available one when none was named. */
     Backend create() {
+        check();
         Backends backends = Backends.installed();
         BackendOptions options = BackendOptions.defaults().withThreads(threads);
         return id == null ? backends.createDefault(options) : backends.create(id, options);

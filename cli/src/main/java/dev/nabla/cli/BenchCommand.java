@@ -28,7 +28,7 @@ import java.util.stream.Collectors;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Time a few seconds of mini-batch SGD steps (forward, loss, backward, update) on each "
                 + "available backend and compare them. A quick look, not a benchmark: for real numbers "
-                + "(forked JVMs, warm-up, error bars, the DL4J peer, GEMM, % of the machine's peak) run the "
+                + "(forked JVMs, warm-up, error bars, the DL4J peer, GEMM, %% of the machine's peak) run the "
                 + "JMH harness, java -jar benchmarks/target/benchmarks.jar (see benchmarks/README.md)."})
 final class BenchCommand implements Callable<Integer> {
     static final String HARNESS_HINT = "for real numbers (forks, warm-up, error bars, the DL4J peer, GEMM, "
@@ -87,6 +87,7 @@ final class BenchCommand implements Callable<Integer> {
         if (threads < 0) {
             throw new IllegalArgumentException("--threads must be >= 0 (0 = each backend's default), got " + threads);
         }
+        BackendOptions.checkThreads("--threads", threads);
         Workload workload = new Workload(Workload.shape(layersText), batch, dtype);
         Backends backends = Backends.installed();
         List<String> ids = chosenBackends(backends, err);

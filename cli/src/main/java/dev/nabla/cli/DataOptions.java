@@ -85,6 +85,13 @@ final class DataOptions {
      * storing the values in {@code dtype}.
      */
     Dataset load(DataSource source, IdxLoader.Split defaultSplit, int outputs, DType dtype) throws IOException {
+        classes(outputs);
+        if (classes != null && classes != outputs) {
+            // The one-hot targets must match the network's outputs anyway: refused before a byte is read,
+            // rather than after building rows x classes targets (--classes 300000000 on a 170-byte file).
+            throw new IllegalArgumentException("--classes " + classes + " but the network gives " + outputs
+                    + " outputs: the one-hot targets must match them (leave --classes out, or change --layers)");
+        }
         if (source instanceof DataSource.Csv) {
             try {
                 return CsvLoader.load(((DataSource.Csv) source).file(), csvFormat(outputs, true, dtype));

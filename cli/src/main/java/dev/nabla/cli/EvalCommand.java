@@ -56,6 +56,7 @@ final class EvalCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         int batch = forward.batch();
+        backendChoice.check(); // before anything is read or started
         ModelFile.Model m = ModelFile.read(model);
         int[] sizes = m.parameters().sizes();
         Loss modelLoss = m.loss() != null ? m.loss() : Loss.MSE;

@@ -38,6 +38,16 @@ final class GenerateDigitsCommand implements Callable<Integer> {
         if (train <= 0 || test <= 0) {
             throw new IllegalArgumentException("--train and --test must be positive");
         }
+        int pixels = SyntheticDigits.SIZE * SyntheticDigits.SIZE;
+        for (String option : new String[] {"--train", "--test"}) {
+            int n = option.equals("--train") ? train : test;
+            if ((long) n * pixels > dev.nabla.nn.LayerSizes.MAX_ARRAY) {
+                throw new IllegalArgumentException(option + " " + n + ": at most "
+                        + dev.nabla.nn.LayerSizes.MAX_ARRAY / pixels + " images of " + pixels + " pixels fit one IDX array");
+            }
+            // the images and labels, and as much again while one set is compressed and written
+            dev.nabla.io.MemoryBudget.require(option + " " + n, "the images", 2L * n * (pixels + 1));
+        }
         long start = System.nanoTime();
         SyntheticDigits.write(dir, train, test, seed);
         PrintWriter out = spec.commandLine().getOut();

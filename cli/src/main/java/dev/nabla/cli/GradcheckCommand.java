@@ -23,7 +23,7 @@ import java.util.concurrent.Callable;
 @Command(name = "gradcheck", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Copy one network and one mini-batch into several backends, compute the loss and every "
                 + "gradient on each, and print per tensor the largest relative difference from the first backend, "
-                + "judged against DESIGN.md's tolerances (float64 1e-12, float32 1e-5). Exits 1 if any exceeds it.")
+                + "judged against the tolerances of docs/design.md (float64 1e-12, float32 1e-5). Exits 1 if any exceeds it.")
 final class GradcheckCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

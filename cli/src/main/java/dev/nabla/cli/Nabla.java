@@ -35,6 +35,16 @@ public final class Nabla implements Runnable {
     }
 
     public static void main(String[] args) {
+        boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+        // A failure on another thread (a backend's worker) is one line too, not a stack trace.
+        Thread.setDefaultUncaughtExceptionHandler((thread, e) -> {
+            PrintWriter err = new PrintWriter(System.err, true);
+            err.println("nabla: " + Failures.message(e) + " (in thread " + Failures.oneLine(thread.getName()) + ")");
+            if (verbose) {
+                e.printStackTrace(err);
+            }
+            err.flush();
+        });
         System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true),
                 isTerminal(), true));
     }
@@ -52,20 +62,30 @@ public final class Nabla implements Runnable {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             boolean verbose = parseResult.subcommands().stream()
                     .anyMatch(p -> p.hasMatchedOption("--verbose"));
-            commandLine.getErr().println("nabla: " + Failures.message(e));
-            if (verbose) {
-                e.printStackTrace(commandLine.getErr());
-            }
-            commandLine.getErr().flush();
-            return Failures.exitCode(e);
+            return report(e, commandLine.getErr(), verbose);
         });
         cli.setParameterExceptionHandler((e, a) -> {
-            e.getCommandLine().getErr().println("nabla: " + e.getMessage());
-            e.getCommandLine().getErr().println("Try 'nabla " + e.getCommandLine().getCommandName()
+            e.getCommandLine().getErr().println("nabla: " + Failures.oneLine(e.getMessage()));
+            e.getCommandLine().getErr().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName()
                     + " --help' for the options.");
             return EXIT_BAD_INPUT;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError | StackOverflowError e) {
+            // picocli hands only Exceptions to the handler above; an Error thrown by a command ends here.
+            return report(e, err, java.util.Arrays.asList(args).contains("--verbose"));
+        }
+    }
+
+    /** Prints a failure as one line (and its stack trace when verbose) and returns its exit code. */
+    static int report(Throwable e, PrintWriter err, boolean verbose) {
+        err.println("nabla: " + Failures.message(e));
+        if (verbose) {
+            e.printStackTrace(err);
+        }
+        err.flush();
+        return Failures.exitCode(e);
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.nabla.data.DataSource;
 import dev.nabla.data.Features;
 import dev.nabla.data.IdxLoader;
 import dev.nabla.io.AtomicFiles;
+import dev.nabla.io.MemoryBudget;
 import dev.nabla.model.ModelFile;
 import dev.nabla.nn.LayerSizes;
 import dev.nabla.nn.Network;
@@ -41,7 +42,9 @@ final class PredictCommand implements Callable<Integer> {
     @Mixin
     DataOptions dataOptions;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where to write the outputs (CSV).")
+    @Option(names = "--out", required = true, paramLabel = "FILE",
+            description = "Where to write the outputs (CSV): a file (replaced atomically), '-' for standard output, "
+                    + "or a device or FIFO (written in place).")
     Path outFile;
 
     @Mixin
@@ -57,6 +60,11 @@ final class PredictCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
         int batch = forward.batch();
+        backendChoice.check(); // before anything is read or started
+        boolean toStdout = outFile.toString().equals("-");
+        if (!toStdout) {
+            AtomicFiles.checkWritable(outFile, "--out", 0); // before any work
+        }
         ModelFile.Model m = ModelFile.read(model);
         int[] sizes = m.parameters().sizes();
         int outputs = sizes[sizes.length - 1];
@@ -69,10 +77,18 @@ final class PredictCommand implements Callable<Integer> {
                     + (source instanceof DataSource.Csv && f.inputs() > sizes[0]
                     ? ": name the target columns with --targets K or --label-col C" : ""));
         }
+        if (!toStdout) { // about 12 characters a value
+            AtomicFiles.checkWritable(outFile, "--out", MemoryBudget.times(MemoryBudget.times(f.rows(), outputs + 1), 12));
+        }
         double[] predictions;
         try (Backend backend = backendChoice.create();
              Network net = new Network(backend, dtype, m.loss() != null ? m.loss() : Loss.MSE, m.parameters())) {
             predictions = net.predict(f, batch);
+        }
+        if (toStdout) {
+            writeCsv(out, predictions, f.rows(), outputs, dtype);
+            out.flush();
+            return Nabla.EXIT_OK;
         }
         AtomicFiles.write(outFile, stream -> {
             Writer w = new OutputStreamWriter(stream, StandardCharsets.UTF_8);

@@ -4,6 +4,7 @@ import dev.nabla.data.DataSource;
 import dev.nabla.data.Dataset;
 import dev.nabla.data.HoldOut;
 import dev.nabla.data.IdxLoader;
+import dev.nabla.io.MemoryBudget;
 import dev.nabla.model.Checkpoint;
 import dev.nabla.model.CheckpointDirectory;
 import dev.nabla.model.ModelFile;
@@ -83,8 +84,9 @@ final class TrainCommand implements Callable<Integer> {
     Loss loss;
 
     @Option(names = "--lr", paramLabel = "RATE",
-            description = "Learning rate (default: 2.0 with mse, 0.5 with bce, whose output gradient (a - y) lacks "
-                    + "mse's factor a(1 - a) <= 1/4). May be changed when resuming.")
+            description = "Learning rate (default: 2.0 with mse, 1.0 with bce, whose output gradient (a - y) lacks "
+                    + "mse's factor a(1 - a) <= 1/4; both measured to train well with plain SGD). May be changed when "
+                    + "resuming.")
     Double lrOption;
 
     @Option(names = "--momentum", defaultValue = "0",
@@ -148,6 +150,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         out = spec.commandLine().getOut();
         checkOptionCombinations();
+        backendChoice.check(); // before anything is read or started
         DataSource source = DataSource.parse(data);
         Checkpoint checkpoint = resume ? loadCheckpoint() : null;
         ModelFile.Model start = modelIn != null ? ModelFile.read(modelIn) : null;
@@ -155,6 +158,7 @@ final class TrainCommand implements Callable<Integer> {
             adopt(checkpoint);
         }
         int[] layers = layers(checkpoint, start);
+        checkMemory(layers, checkpoint, start, source instanceof DataSource.Synthetic ? Math.min(batch, samples) : 1);
         if (start != null && start.loss() != null && !given("--loss")) {
             loss = start.loss();
         }
@@ -171,14 +175,19 @@ final class TrainCommand implements Callable<Integer> {
         run.learningRate(learningRate).momentum(momentum).batchSize(batch).epochs(epochs).seed(seed)
                 .shuffle(!noShuffle).checkpointDir(checkpointDir).overwriteCheckpoints(overwriteCheckpoints)
                 .jsonLog(logJson).modelOut(modelOut);
-        run.build(); // checks the settings before any data is read
+        try {
+            run.build().checkOutputs(layers, dtype); // the settings and the outputs, before any data is read
+        } catch (CheckpointDirectoryTakenException e) {
+            throw taken(e);
+        }
 
         long loadStart = System.nanoTime();
         Dataset all = source instanceof DataSource.Synthetic
-                ? SyntheticTeacher.generate(seed, positiveSamples(), teacherSizes(layers)).as(dtype)
+                ? SyntheticTeacher.generate(seed, positiveSamples(layers), teacherSizes(layers)).as(dtype)
                 : dataOptions.load(source, IdxLoader.Split.TRAIN, layers[layers.length - 1], dtype);
         double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
         checkFits(all, layers, "--data " + data);
+        checkMemory(layers, checkpoint, start, Math.min(batch, all.rows())); // again, now that the data takes its share
         Dataset train = all;
         Dataset validation = null;
         String validationText = null;
@@ -214,14 +223,14 @@ final class TrainCommand implements Callable<Integer> {
                 } catch (TrainingDivergedException e) {
                     throw new TrainingException(divergedMessage(e, learningRate), e);
                 } catch (CheckpointDirectoryTakenException e) {
-                    throw new IllegalArgumentException(e.getMessage() + " (--resume, another --checkpoint-dir, or "
-                            + "--overwrite-checkpoints)", e);
+                    throw taken(e);
                 } finally {
                     progress.close();
                 }
                 if (result.status() == TrainingResult.Status.STOPPED) {
                     out.println("stopped by " + (signal.signalled() ? "a signal" : "request") + " during epoch "
-                            + (result.epochsDone() + 1) + "; " + keptCheckpointText(result.lastCheckpoint()));
+                            + (result.epochsDone() + 1) + "; " + keptCheckpointText(result.lastCheckpoint(),
+                            result.epochsDone()));
                     out.flush();
                     return Nabla.EXIT_TRAINING_FAILED;
                 }
@@ -242,6 +251,11 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private EpochProgress progress;
+
+    private static IllegalArgumentException taken(CheckpointDirectoryTakenException e) {
+        return new IllegalArgumentException(e.getMessage() + " (--resume, another --checkpoint-dir, or "
+                + "--overwrite-checkpoints)", e);
+    }
 
     private void checkOptionCombinations() {
         if (resume && checkpointDir == null) {
@@ -305,11 +319,25 @@ final class TrainCommand implements Callable<Integer> {
         return fromFile;
     }
 
-    private int positiveSamples() {
+    private int positiveSamples(int[] layers) {
         if (samples <= 0) {
             throw new IllegalArgumentException("--samples must be positive, got " + samples);
         }
+        int[] teacher = teacherSizes(layers);
+        long values = MemoryBudget.times(samples, (long) teacher[0] + teacher[teacher.length - 1]);
+        MemoryBudget.require("--samples " + samples, "the synthetic rows (" + teacher[0] + " inputs and "
+                + teacher[teacher.length - 1] + " targets each, in " + dtype + ")",
+                MemoryBudget.times(values, dtype == DType.FLOAT64 ? 12 : 4));
         return samples;
+    }
+
+    /** Refuses a network too large for this process before anything is allocated, naming where its size came from. */
+    private void checkMemory(int[] layers, Checkpoint checkpoint, ModelFile.Model start, int batchRows) {
+        String what = checkpoint != null ? "the checkpoint's network " + LayerSizes.format(layers)
+                : start != null ? "--model-in " + modelIn + " (a " + LayerSizes.format(layers) + " network)"
+                : "--layers " + layersText;
+        MemoryBudget.require(what, "its weights, gradients and training buffers (batch " + batchRows + ", " + dtype
+                + ")", MemoryBudget.trainingBytes(layers, dtype, Math.max(1, batchRows), momentum > 0));
     }
 
     private void checkFits(Dataset d, int[] layers, String what) {
@@ -355,15 +383,19 @@ final class TrainCommand implements Callable<Integer> {
     private String divergedMessage(TrainingDivergedException e, double learningRate) {
         return String.format(Locale.ROOT, "training diverged: the loss is %s at epoch %d, batch %d (learning rate %s); "
                         + "try a smaller learning rate, e.g. --lr %s; %s", e.loss(), e.epoch(), e.batch(),
-                learningRate, learningRate / 10, keptCheckpointText(e.lastCheckpoint()));
+                learningRate, learningRate / 10, keptCheckpointText(e.lastCheckpoint(), e.epoch() - 1));
     }
 
-    private String keptCheckpointText(Path lastCheckpoint) {
+    private String keptCheckpointText(Path lastCheckpoint, int epochsDone) {
         if (checkpointDir == null) {
             return "no checkpoint was written (use --checkpoint-dir)";
         }
-        return lastCheckpoint != null ? "the last good checkpoint is " + lastCheckpoint + " (continue with --resume)"
-                : "no epoch finished, so no checkpoint was written";
+        if (lastCheckpoint != null) {
+            return "the last good checkpoint is " + lastCheckpoint + " (continue with --resume)";
+        }
+        return epochsDone == 0 ? "no epoch finished, so no checkpoint was written"
+                : epochsDone + " epoch" + (epochsDone == 1 ? "" : "s") + " finished but no checkpoint of them is in "
+                + checkpointDir;
     }
 
     private boolean given(String option) {
@@ -390,6 +422,13 @@ final class TrainCommand implements Callable<Integer> {
         @Override
         public void onBatchEnd(int epoch, int batchIndex, int batches) {
             progress.batchDone(epoch - 1, batchIndex - 1);
+        }
+
+        @Override
+        public void onWarning(String message) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("nabla: warning: " + Failures.oneLine(message));
+            err.flush();
         }
 
         @Override

@@ -210,7 +210,7 @@ class CliDataTest {
         CliTest.Run r = run("train", "--backend", "reference", "--samples", "200", "--epochs", "1", "--model-in",
                 p("start.safetensors"));
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.out().startsWith("training 8-5-4 on ") && r.out().contains("bce loss, lr 0.5"), r.out());
+        assertTrue(r.out().startsWith("training 8-5-4 on ") && r.out().contains("bce loss, lr 1.0, momentum 0.0"), r.out());
         assertTrue(r.out().contains("starting from the weights of " + p("start.safetensors")), r.out());
         CliTest.Run wrong = run("train", "--backend", "reference", "--layers", "8,6,4", "--model-in", p("start.safetensors"));
         assertEquals(2, wrong.code());

@@ -32,6 +32,17 @@ class CliTest {
     }
 
     @Test
+    void trainHelpStatesPlainSgdAndTheDefaultLearningRates() {
+        Run r = run("train", "--help");
+        assertEquals(0, r.code(), r.err());
+        String help = r.out().replaceAll("\\s+", " ");
+        assertTrue(help.contains("SGD momentum in [0, 1) (default: 0, plain SGD"), help);
+        assertTrue(help.contains("default: 2.0 with mse, 1.0 with bce"), help);
+        Run train = run("train", "--backend", "reference", "--epochs", "1", "--samples", "100", "--loss", "bce");
+        assertTrue(train.out().contains("bce loss, lr 1.0, momentum 0.0"), train.out());
+    }
+
+    @Test
     void demoSeed002PrintsThePythonProgramsLines() {
         Run r = run("demo", "seed002", "--backend", "reference");
         assertEquals(0, r.code(), r.err());

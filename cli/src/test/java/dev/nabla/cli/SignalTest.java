@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -63,6 +65,12 @@ class SignalTest {
             Checkpoint.load(ck.resolve(f));
         }
         int newest = Checkpoint.load(ck.resolve(files.get(1))).epochsDone();
+        // The message names the checkpoint that is really there, the newest (issue 14: it named a deleted one).
+        Matcher named = Pattern.compile("the last good checkpoint is (\\S+) \\(continue "
+                + "with --resume\\)").matcher(out);
+        assertTrue(named.find(), out);
+        assertEquals(ck.resolve(files.get(1)).toString(), named.group(1), out);
+        assertTrue(out.contains("stopped by a signal during epoch " + (newest + 1) + ";"), out);
         List<String> lines = Files.readAllLines(log);
         assertTrue(lines.size() >= newest, "every finished epoch is logged");
         for (String line : lines) {

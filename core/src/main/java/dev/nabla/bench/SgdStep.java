@@ -26,7 +26,14 @@ public final class SgdStep implements TrainingStep {
     private final Tensor x;
     private final Tensor y;
 
-    /** Builds the network and loads the batch on {@code backend}; the backend stays the caller's to close. */
+    /**
+     * Builds the network and loads the batch on {@code backend}; the backend stays the caller's to
+     * close, and this step's tensors are freed by {@link #close()} (before the backend).
+     *
+     * @param backend the backend to time
+     * @param workload the shape, batch size and dtype
+     * @throws IllegalArgumentException if the backend does not support the workload's dtype
+     */
     public SgdStep(Backend backend, Workload workload) {
         this.backend = backend;
         this.workload = workload;
@@ -51,11 +58,20 @@ public final class SgdStep implements TrainingStep {
         this.y = ys;
     }
 
+    /**
+     * What this step trains.
+     *
+     * @return the workload
+     */
     public Workload workload() {
         return workload;
     }
 
-    /** The network being trained (its parameters change with every step). */
+    /**
+     * The network being trained (its parameters change with every step).
+     *
+     * @return the network, owned by this step
+     */
     public Network network() {
         return network;
     }

@@ -11,11 +11,16 @@ import java.util.function.LongSupplier;
 public final class StepTimer {
     private final LongSupplier nanoTime;
 
+    /** A timer on {@link System#nanoTime()}. */
     public StepTimer() {
         this(System::nanoTime);
     }
 
-    /** A timer reading {@code nanoTime} (tests pass a fake clock). */
+    /**
+     * A timer reading {@code nanoTime} (tests pass a fake clock).
+     *
+     * @param nanoTime the clock, in nanoseconds
+     */
     public StepTimer(LongSupplier nanoTime) {
         this.nanoTime = nanoTime;
     }
@@ -41,29 +46,56 @@ public final class StepTimer {
             this.lastLoss = lastLoss;
         }
 
+        /**
+         * The median round's throughput.
+         *
+         * @return samples per second (steps x batch / seconds)
+         */
         public double samplesPerSecond() {
             return samplesPerSecond;
         }
 
+        /**
+         * The slowest round's throughput.
+         *
+         * @return samples per second
+         */
         public double slowestRound() {
             return slowest;
         }
 
+        /**
+         * The fastest round's throughput.
+         *
+         * @return samples per second
+         */
         public double fastestRound() {
             return fastest;
         }
 
-        /** Steps in the timed rounds (warm-up excluded). */
+        /**
+         * Steps in the timed rounds (warm-up excluded).
+         *
+         * @return the number of steps
+         */
         public long steps() {
             return steps;
         }
 
-        /** Seconds spent in the timed rounds. */
+        /**
+         * Seconds spent in the timed rounds.
+         *
+         * @return the total time of the rounds
+         */
         public double seconds() {
             return seconds;
         }
 
-        /** The loss of the last step, so callers can check the step computed something finite. */
+        /**
+         * The loss of the last step, so callers can check the step computed something finite.
+         *
+         * @return the last mini-batch loss
+         */
         public double lastLoss() {
             return lastLoss;
         }
@@ -72,6 +104,13 @@ public final class StepTimer {
     /**
      * Runs {@code step} for at least {@code warmupNanos} (and one step), then {@code rounds} rounds of
      * at least {@code roundNanos} (and one step) each.
+     *
+     * @param step the step to time
+     * @param warmupNanos the warm-up, in nanoseconds, at least 0
+     * @param roundNanos the least length of a round, in nanoseconds, at least 0
+     * @param rounds the number of timed rounds, at least 1
+     * @return the median and extreme rounds
+     * @throws IllegalArgumentException if {@code rounds} is not positive or a duration is negative
      */
     public Measurement measure(TrainingStep step, long warmupNanos, long roundNanos, int rounds) {
         if (rounds <= 0 || warmupNanos < 0 || roundNanos < 0) {
@@ -99,6 +138,10 @@ public final class StepTimer {
      * backend's first step pays for JIT compilation and thread start-up) unless the first alone
      * took more than three times {@code nanos}. Returns how long its fastest step took: an estimate
      * of a warm step, for sizing the timed rounds, that one stalled step cannot inflate.
+     *
+     * @param step the step to warm up
+     * @param nanos the warm-up, in nanoseconds
+     * @return the fastest step's time, in nanoseconds
      */
     public long warmUp(TrainingStep step, long nanos) {
         long start = nanoTime.getAsLong();

@@ -19,6 +19,12 @@ public final class SyntheticBatch {
         this.targets = targets;
     }
 
+    /**
+     * The batch of a workload, drawn from {@link #SEED}: features first, then targets.
+     *
+     * @param w the workload, giving the batch size and the widths
+     * @return a new batch, in float32 (widened exactly for float64 workloads)
+     */
     public static SyntheticBatch of(Workload w) {
         SplittableRandom random = new SplittableRandom(SEED);
         float[] x = new float[Math.multiplyExact(w.batch(), w.inputs())];
@@ -32,12 +38,20 @@ public final class SyntheticBatch {
         return new SyntheticBatch(x, y);
     }
 
-    /** [batch, inputs] row-major; the live array. */
+    /**
+     * The inputs.
+     *
+     * @return [batch, inputs] row-major; the live array
+     */
     public float[] features() {
         return features;
     }
 
-    /** [batch, outputs] row-major; the live array. */
+    /**
+     * The targets.
+     *
+     * @return [batch, outputs] row-major; the live array
+     */
     public float[] targets() {
         return targets;
     }

@@ -6,15 +6,28 @@ package dev.nabla.bench;
  * benchmarks module through the same interface.
  */
 public interface TrainingStep extends AutoCloseable {
-    /** Rows per step; samples/s = steps/s x batch. */
+    /**
+     * Rows per step; samples/s = steps/s x batch.
+     *
+     * @return the batch size
+     */
     int batch();
 
-    /** Runs one step and returns the mini-batch loss its forward pass computed. */
+    /**
+     * Runs one step.
+     *
+     * @return the mini-batch loss its forward pass computed
+     */
     double run();
 
-    /** One line: what runs the step (backend, threads, library versions). */
+    /**
+     * One line: what runs the step (backend, threads, library versions).
+     *
+     * @return the description
+     */
     String description();
 
+    /** Frees what the step holds (tensors, the network); never the backend. */
     @Override
     void close();
 }

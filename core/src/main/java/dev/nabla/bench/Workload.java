@@ -39,6 +39,15 @@ public final class Workload {
     private final int batch;
     private final DType dtype;
 
+    /**
+     * A workload.
+     *
+     * @param sizes the layer sizes, input first; copied
+     * @param batch rows per step, at least 1
+     * @param dtype the dtype
+     * @throws IllegalArgumentException if the sizes are invalid or {@code batch} is not positive
+     * @throws NullPointerException if {@code dtype} is null
+     */
     public Workload(int[] sizes, int batch, DType dtype) {
         this.sizes = LayerSizes.validate(sizes);
         if (batch <= 0) {
@@ -48,12 +57,26 @@ public final class Workload {
         this.dtype = java.util.Objects.requireNonNull(dtype, "dtype");
     }
 
-    /** A workload from a shape (a name or sizes such as {@code 784-256-10}), a batch size and a dtype name. */
+    /**
+     * A workload from a shape (a name or sizes such as {@code 784-256-10}), a batch size and a dtype name.
+     *
+     * @param shape {@code tiny}, {@code mnist}, {@code wide}, or layer sizes
+     * @param batch rows per step, at least 1
+     * @param dtype {@code float32} or {@code float64} (as {@link DType#parse} reads it)
+     * @return the workload
+     * @throws IllegalArgumentException if a part is invalid
+     */
     public static Workload of(String shape, int batch, String dtype) {
         return new Workload(shape(shape), batch, DType.parse(dtype));
     }
 
-    /** The layer sizes of a named shape, or of a list such as {@code 784-256-10} or {@code 784,256,10}. */
+    /**
+     * The layer sizes of a named shape, or of a list such as {@code 784-256-10} or {@code 784,256,10}.
+     *
+     * @param text a name (case-insensitive) or a list of sizes
+     * @return the sizes
+     * @throws IllegalArgumentException if the text is empty, an unknown name, or not valid sizes
+     */
     public static int[] shape(String text) {
         if (text == null || text.isBlank()) {
             throw new IllegalArgumentException("empty network shape: expected one of " + NAMED.keySet()
@@ -70,34 +93,67 @@ public final class Workload {
         return LayerSizes.parse(text.trim().replace('-', ','));
     }
 
-    /** The named shapes, in the order the reports list them. */
+    /**
+     * The named shapes, in the order the reports list them.
+     *
+     * @return a new map from name to layer sizes
+     */
     public static Map<String, int[]> namedShapes() {
         Map<String, int[]> copy = new LinkedHashMap<>();
         NAMED.forEach((name, sizes) -> copy.put(name, sizes.clone()));
         return copy;
     }
 
+    /**
+     * The layer sizes.
+     *
+     * @return a copy, input first
+     */
     public int[] sizes() {
         return sizes.clone();
     }
 
+    /**
+     * The input width.
+     *
+     * @return the first layer size
+     */
     public int inputs() {
         return sizes[0];
     }
 
+    /**
+     * The output width.
+     *
+     * @return the last layer size
+     */
     public int outputs() {
         return sizes[sizes.length - 1];
     }
 
+    /**
+     * Rows per step.
+     *
+     * @return the batch size
+     */
     public int batch() {
         return batch;
     }
 
+    /**
+     * The dtype the step computes in.
+     *
+     * @return the dtype
+     */
     public DType dtype() {
         return dtype;
     }
 
-    /** The shape's name ({@code mnist}) when it is a named one, else its sizes ({@code 784-100-10}). */
+    /**
+     * The shape's name when it is a named one, else its sizes.
+     *
+     * @return e.g. {@code mnist} or {@code 784-100-10}
+     */
     public String shapeName() {
         for (Map.Entry<String, int[]> e : NAMED.entrySet()) {
             if (Arrays.equals(e.getValue(), sizes)) {
@@ -107,14 +163,22 @@ public final class Workload {
         return LayerSizes.format(sizes);
     }
 
-    /** E.g. {@code mnist 784-256-256-10 b128 float32}. */
+    /**
+     * The workload for reports.
+     *
+     * @return e.g. {@code mnist 784-256-256-10 b128 float32}
+     */
     public String label() {
         String sizesText = LayerSizes.format(sizes);
         String name = shapeName();
         return (name.equals(sizesText) ? sizesText : name + " " + sizesText) + " b" + batch + " " + dtype;
     }
 
-    /** GEMM FLOPs of one SGD step (see the class comment): 2 B (3 sum(in*out) - in_1*out_1). */
+    /**
+     * GEMM FLOPs of one SGD step (see the class comment): 2 B (3 sum(in*out) - in_1*out_1).
+     *
+     * @return the floating-point operations of the step's matrix products
+     */
     public long gemmFlopsPerStep() {
         long products = 0;
         for (int l = 0; l + 1 < sizes.length; l++) {
@@ -124,7 +188,11 @@ public final class Workload {
         return 2L * batch * products;
     }
 
-    /** Parameters of the network (weights and biases). */
+    /**
+     * Parameters of the network (weights and biases).
+     *
+     * @return the number of scalar parameters
+     */
     public long parameterCount() {
         long n = 0;
         for (int l = 0; l + 1 < sizes.length; l++) {
@@ -137,6 +205,8 @@ public final class Workload {
      * A generous estimate of the element-wise operations of one step that {@link #gemmFlopsPerStep()}
      * leaves out, as a fraction of it: ten operations per activation (bias add, sigmoid, derivative,
      * bias gradient, loss) and two per parameter (the update).
+     *
+     * @return the element-wise operations divided by {@link #gemmFlopsPerStep()}
      */
     public double elementwiseShare() {
         long activations = 0;

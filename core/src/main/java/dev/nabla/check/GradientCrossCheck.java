@@ -19,12 +19,20 @@ import java.util.SplittableRandom;
  * compared with the first backend's: the largest absolute difference relative to the largest
  * magnitude in the first backend's tensor, against {@link Tolerances#gradient}. Backends never
  * agree bit for bit (their summation orders differ); this measures by how much they differ.
+ * {@code nabla gradcheck} prints this report.
+ * <pre>{@code
+ * try (Backend ref = Backends.create("reference"); Backend cpu = Backends.create("cpu")) {
+ *     GradientCrossCheck.Report r = GradientCrossCheck.run(List.of(ref, cpu), new int[] {8, 16, 4}, 32,
+ *             DType.FLOAT64, Loss.MSE, 1);
+ *     System.out.println(r.passed());
+ * }
+ * }</pre>
  */
 public final class GradientCrossCheck {
     private GradientCrossCheck() {
     }
 
-    /** One tensor's comparison: the loss or a gradient, against the first backend. */
+    /** One tensor's comparison: the loss or a gradient of one backend, against the first backend. */
     public static final class Comparison {
         private final String tensor;
         private final String backend;
@@ -38,23 +46,48 @@ public final class GradientCrossCheck {
             this.tolerance = tolerance;
         }
 
-        /** {@code loss}, or the parameter the gradient belongs to, e.g. {@code layers.0.weight}. */
+        /**
+         * What was compared.
+         *
+         * @return {@code loss}, or the parameter the gradient belongs to, e.g. {@code layers.0.weight}
+         */
         public String tensor() {
             return tensor;
         }
 
+        /**
+         * The backend compared with the first.
+         *
+         * @return its id
+         */
         public String backend() {
             return backend;
         }
 
+        /**
+         * The largest difference relative to the baseline's largest magnitude (for the loss: the
+         * difference relative to the baseline loss).
+         *
+         * @return the relative difference
+         */
         public double relativeDifference() {
             return relativeDifference;
         }
 
+        /**
+         * The bound it is judged by: {@link Tolerances#gradient} of the dtype (the loss too).
+         *
+         * @return the tolerance
+         */
         public double tolerance() {
             return tolerance;
         }
 
+        /**
+         * Whether the difference is within the tolerance.
+         *
+         * @return true if within (false for NaN)
+         */
         public boolean passed() {
             return relativeDifference <= tolerance;
         }
@@ -72,19 +105,39 @@ public final class GradientCrossCheck {
             this.comparisons = Collections.unmodifiableList(comparisons);
         }
 
+        /**
+         * The backends checked, by id, the baseline first.
+         *
+         * @return an unmodifiable list of ids
+         */
         public List<String> backends() {
             return backends;
         }
 
-        /** The loss each backend computed, in the order of {@link #backends()}. */
+        /**
+         * The loss each backend computed, in the order of {@link #backends()}.
+         *
+         * @return a copy of the losses
+         */
         public double[] losses() {
             return losses.clone();
         }
 
+        /**
+         * Every comparison: per backend after the first, the loss, then each layer's weight and bias
+         * gradients.
+         *
+         * @return an unmodifiable list
+         */
         public List<Comparison> comparisons() {
             return comparisons;
         }
 
+        /**
+         * Whether every comparison passed.
+         *
+         * @return true if all are within their tolerance
+         */
         public boolean passed() {
             return comparisons.stream().allMatch(Comparison::passed);
         }
@@ -93,7 +146,18 @@ public final class GradientCrossCheck {
     /**
      * Runs the check on {@code backends} (the first is the baseline) for a network of layer sizes
      * {@code sizes}, a mini-batch of {@code batch} rows, in {@code dtype}, with {@code loss}; all
-     * random numbers come from {@code seed}.
+     * random numbers come from {@code seed}. Targets are one-hot for {@code bce}, uniform in [0, 1)
+     * for {@code mse}; inputs uniform in [-1, 1). The backends are used, not closed.
+     *
+     * @param backends at least two open backends that support {@code dtype}; the first is the baseline
+     * @param sizes the layer sizes
+     * @param batch the mini-batch rows, at least 1
+     * @param dtype the dtype to compute in
+     * @param loss the loss
+     * @param seed the seed of the weights, biases, inputs and targets
+     * @return the report
+     * @throws IllegalArgumentException if there are fewer than two backends, {@code batch} is not
+     *     positive, the sizes are invalid, or a backend does not support {@code dtype}
      */
     public static Report run(List<Backend> backends, int[] sizes, int batch, DType dtype, Loss loss, long seed) {
         if (backends.size() < 2) {

@@ -2,13 +2,12 @@ package dev.nabla.data;
 
 import dev.nabla.tensor.DType;
 
-import java.io.BufferedReader;
+import dev.nabla.io.MemoryBudget;
+import dev.nabla.io.Untrusted;
+
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,27 +19,73 @@ import java.util.Locale;
  * quoted (RFC 4180, {@code ""} for a quote) but may not span lines; blank lines are skipped. Every
  * problem is reported with the file, the 1-based line and column: a cell that is not a number, a
  * non-finite or out-of-range value, a row with too few or too many cells, a label outside the
- * classes.
+ * classes ({@link DataFormatException}). Input is UTF-8; a line may be at most 32 MiB. One-hot
+ * targets are checked against the memory budget before the first row is read
+ * ({@link dev.nabla.io.MemoryLimitException}).
+ *
+ * @see CsvFormat
  */
 public final class CsvLoader {
     private CsvLoader() {
     }
 
-    /** Reads a labelled data set; {@code format} must name the targets. */
+    /**
+     * Reads a labelled data set; {@code format} must name the targets.
+     *
+     * @param file the CSV file
+     * @param format the delimiter, header, targets and precision
+     * @return the data set, in {@code format.dtype()}
+     * @throws IllegalArgumentException if the format names no targets
+     * @throws DataFormatException if the file is malformed or a directory
+     * @throws java.nio.file.NoSuchFileException if the file does not exist
+     * @throws IOException if reading fails
+     */
     public static Dataset load(Path file, CsvFormat format) throws IOException {
+        checkReadable(file);
         try (InputStream in = Files.newInputStream(file)) {
             return read(in, file.toString(), format, Files.size(file));
         }
     }
 
-    /** Reads the input columns only, dropping the target columns {@code format} names, if any. */
+    /**
+     * Reads the input columns only, dropping the target columns {@code format} names, if any.
+     *
+     * @param file the CSV file
+     * @param format the delimiter, header, targets to drop and precision
+     * @return the inputs, in {@code format.dtype()}
+     * @throws DataFormatException if the file is malformed or a directory
+     * @throws java.nio.file.NoSuchFileException if the file does not exist
+     * @throws IOException if reading fails
+     */
     public static Features loadFeatures(Path file, CsvFormat format) throws IOException {
+        checkReadable(file);
         try (InputStream in = Files.newInputStream(file)) {
             return readFeatures(in, file.toString(), format, Files.size(file));
         }
     }
 
-    /** Reads a labelled data set from a stream; {@code name} appears in error messages. */
+    private static void checkReadable(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new DataFormatException(file + ": a directory, not a CSV file");
+        }
+        if (!Files.exists(file)) {
+            throw new java.nio.file.NoSuchFileException(file.toString());
+        }
+    }
+
+    /**
+     * Reads a labelled data set from a stream (read to its end, not closed).
+     *
+     * @param in the CSV text, UTF-8
+     * @param name names the source in error messages
+     * @param format the delimiter, header, targets and precision; must name targets
+     * @param sizeHint the stream's length in bytes if known, else 0: sizes the buffers and bounds
+     *     the rows for the memory check of one-hot targets
+     * @return the data set
+     * @throws IllegalArgumentException if the format names no targets
+     * @throws DataFormatException if the content is malformed
+     * @throws IOException if reading fails
+     */
     public static Dataset read(InputStream in, String name, CsvFormat format, long sizeHint) throws IOException {
         if (!format.hasTargets()) {
             throw new IllegalArgumentException(name + ": say which columns are targets (--targets K for the last K "
@@ -51,7 +96,18 @@ public final class CsvLoader {
         return new Dataset(p.features.toValues(p.rows, p.inputs), p.targets.toValues(p.rows, format.outputs()));
     }
 
-    /** Reads the input columns from a stream. */
+    /**
+     * Reads the input columns from a stream (read to its end, not closed), dropping any target
+     * columns {@code format} names.
+     *
+     * @param in the CSV text, UTF-8
+     * @param name names the source in error messages
+     * @param format the delimiter, header, targets to drop and precision
+     * @param sizeHint the stream's length in bytes if known, else 0
+     * @return the inputs
+     * @throws DataFormatException if the content is malformed
+     * @throws IOException if reading fails
+     */
     public static Features readFeatures(InputStream in, String name, CsvFormat format, long sizeHint)
             throws IOException {
         Parser p = new Parser(name, format, false, sizeHint);
@@ -69,6 +125,7 @@ public final class CsvLoader {
         final ValueArrayBuilder features;
         final ValueArrayBuilder targets;
         final CellSplitter splitter;
+        final long sizeHint;
         Role[] roles;
         int columns = -1;
         int inputs;
@@ -77,6 +134,7 @@ public final class CsvLoader {
 
         Parser(String name, CsvFormat format, boolean wantTargets, long sizeHint) {
             this.name = name;
+            this.sizeHint = sizeHint;
             this.format = format;
             this.wantTargets = wantTargets;
             int estimate = (int) Math.min(16L << 20, Math.max(1024, sizeHint / 8));
@@ -86,29 +144,35 @@ public final class CsvLoader {
         }
 
         void parse(InputStream in) throws IOException {
-            BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16);
+            LineReader reader = new LineReader(in, MAX_LINE_BYTES);
             String text;
-            try {
-                while ((text = reader.readLine()) != null) {
-                    line++;
-                    if (line == 1 && !text.isEmpty() && text.charAt(0) == '\uFEFF') {
-                        text = text.substring(1); // byte order mark
-                    }
-                    if (text.isBlank()) {
-                        continue;
-                    }
-                    splitter.split(text, this::error);
-                    if (columns < 0) {
-                        if (firstLine()) {
-                            continue; // it was the header
-                        }
-                    }
-                    row();
+            while (true) {
+                try {
+                    text = reader.next();
+                } catch (LineReader.TooLongException e) {
+                    throw new DataFormatException(name + ", line " + (line + 1) + ": longer than " + MAX_LINE_BYTES
+                            + " bytes (one line is one example: is this a CSV file?)");
+                } catch (CharacterCodingException e) {
+                    // Lines are split on bytes and decoded one by one, so this is the line that holds the bad bytes.
+                    throw new DataFormatException(name + ", line " + (line + 1) + ": not UTF-8 text", e);
                 }
-            } catch (CharacterCodingException e) {
-                throw new DataFormatException(name + ", line " + (line + 1) + ": not UTF-8 text", e);
+                if (text == null) {
+                    break;
+                }
+                line++;
+                if (line == 1 && !text.isEmpty() && text.charAt(0) == '\uFEFF') {
+                    text = text.substring(1); // byte order mark
+                }
+                if (text.isBlank()) {
+                    continue;
+                }
+                splitter.split(text, this::error);
+                if (columns < 0) {
+                    if (firstLine()) {
+                        continue; // it was the header
+                    }
+                }
+                row();
             }
             if (rows == 0) {
                 throw new DataFormatException(name + ": no data rows" + (line == 0 ? " (the file is empty)" : ""));
@@ -177,6 +241,9 @@ public final class CsvLoader {
                     throw new DataFormatException(name + ": 1 column, so the label column leaves no input column");
                 }
                 roles[labelIndex(n, names)] = wantTargets ? Role.LABEL : Role.DROPPED;
+                if (wantTargets) {
+                    checkOneHotMemory(n);
+                }
             }
             int in = 0;
             for (Role r : roles) {
@@ -185,6 +252,19 @@ public final class CsvLoader {
                 }
             }
             inputs = in;
+        }
+
+        /**
+         * One-hot targets take {@code classes} values a row, however short the row's text: a
+         * 170-byte file with {@code --classes 300000000} would ask for gigabytes. A row of n
+         * cells takes at least 2n bytes of the file, which bounds the rows; their targets must fit
+         * before any is made.
+         */
+        void checkOneHotMemory(int cellsPerRow) {
+            long maxRows = sizeHint > 0 ? sizeHint / (2L * cellsPerRow) + 1 : 1;
+            MemoryBudget.require(name + " with --classes " + format.classes(), "one-hot targets of " + format.classes()
+                    + " values a row (for up to " + maxRows + " rows in a file of " + Math.max(sizeHint, 0) + " bytes)",
+                    MemoryBudget.times(MemoryBudget.times(maxRows, format.classes()), format.dtype().bytes()));
         }
 
         int labelIndex(int n, List<String> names) {
@@ -203,12 +283,12 @@ public final class CsvLoader {
                 return index;
             }
             if (names == null) {
-                throw new DataFormatException(name + ": --label-col '" + col + "' is a name but the file has no header"
+                throw new DataFormatException(name + ": --label-col '" + clip(col) + "' is a name but the file has no header"
                         + " line; give a 0-based column index");
             }
             int index = names.indexOf(col);
             if (index < 0) {
-                throw new DataFormatException(name + ": no column named '" + col + "' in the header (columns: "
+                throw new DataFormatException(name + ": no column named '" + clip(col) + "' in the header (columns: "
                         + clip(String.join(", ", names)) + ")");
             }
             return index;
@@ -271,9 +351,13 @@ public final class CsvLoader {
         }
     }
 
+    /** Text from the file as it may appear in a message: escaped and cut ({@link Untrusted#escape}). */
     static String clip(String s) {
-        return s.length() <= 60 ? s : s.substring(0, 57) + "...";
+        return Untrusted.escape(s);
     }
+
+    /** The longest line read: a CSV line is one example (a million 32-digit cells fit). */
+    static final int MAX_LINE_BYTES = 1 << 25;
 
     /** Splits one line into cells, remembering where each starts; unquotes quoted cells. */
     static final class CellSplitter {

@@ -8,10 +8,21 @@ package dev.nabla.data;
 public final class DataFormatException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message the file, where in it, and the problem, on one line
+     */
     public DataFormatException(String message) {
         super(message);
     }
 
+    /**
+     * Creates the exception with its cause (e.g. a decoding or gzip error).
+     *
+     * @param message the file, where in it, and the problem, on one line
+     * @param cause the underlying error
+     */
     public DataFormatException(String message, Throwable cause) {
         super(message, cause);
     }

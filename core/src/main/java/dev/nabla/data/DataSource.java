@@ -5,7 +5,9 @@ import java.nio.file.Path;
 /**
  * Where examples come from, as written on the command line: {@code synthetic} (the seeded teacher
  * network), {@code idx:DIR}, {@code idx:DIR:train}, {@code idx:DIR:test} (an MNIST-style
- * directory), or a CSV file ({@code FILE} or {@code csv:FILE}).
+ * directory), or a CSV file ({@code FILE} or {@code csv:FILE}). {@link #parse} reads the text;
+ * loading is the caller's ({@link CsvLoader}, {@link IdxLoader},
+ * {@code dev.nabla.seeds.SyntheticTeacher}). Each source's {@code toString()} gives its spec back.
  */
 public sealed interface DataSource permits DataSource.Synthetic, DataSource.Csv, DataSource.Idx {
     /** The seeded synthetic teacher set. */
@@ -16,7 +18,11 @@ public sealed interface DataSource permits DataSource.Synthetic, DataSource.Csv,
         }
     }
 
-    /** A CSV file. */
+    /**
+     * A CSV file.
+     *
+     * @param file the file's path
+     */
     record Csv(Path file) implements DataSource {
         @Override
         public String toString() {
@@ -24,9 +30,19 @@ public sealed interface DataSource permits DataSource.Synthetic, DataSource.Csv,
         }
     }
 
-    /** An MNIST-style directory; {@code split} is null when the command chooses (train or test). */
+    /**
+     * An MNIST-style directory.
+     *
+     * @param dir the directory holding the IDX files
+     * @param split the split named in the spec, or null when the command chooses (train or test)
+     */
     record Idx(Path dir, IdxLoader.Split split) implements DataSource {
-        /** The split to read: the explicit one, or {@code byDefault}. */
+        /**
+         * The split to read: the explicit one, or {@code byDefault}.
+         *
+         * @param byDefault the command's choice
+         * @return the split named in the spec, else {@code byDefault}
+         */
         public IdxLoader.Split splitOr(IdxLoader.Split byDefault) {
             return split != null ? split : byDefault;
         }
@@ -37,7 +53,14 @@ public sealed interface DataSource permits DataSource.Synthetic, DataSource.Csv,
         }
     }
 
-    /** Parses a data-source spec. */
+    /**
+     * Parses a data-source spec. Anything that is neither {@code synthetic} nor {@code idx:...} is
+     * taken as a CSV file's path (no file system access here).
+     *
+     * @param spec the text, e.g. {@code idx:data/mnist:test}
+     * @return the source
+     * @throws IllegalArgumentException if the spec is empty or names no directory or file
+     */
     static DataSource parse(String spec) {
         if (spec == null || spec.isBlank()) {
             throw new IllegalArgumentException("empty data source: expected synthetic, FILE.csv or idx:DIR[:train|test]");

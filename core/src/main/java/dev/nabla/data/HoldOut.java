@@ -2,12 +2,25 @@ package dev.nabla.data;
 
 import java.util.SplittableRandom;
 
-/** A training set and a held-out validation set drawn from one data set. */
+/**
+ * A training set and a held-out validation set drawn from one data set.
+ *
+ * @param train the rows kept for training
+ * @param validation the rows held out
+ */
 public record HoldOut(Dataset train, Dataset validation) {
     /**
      * Moves a seeded random {@code fraction} of the rows (rounded, at least one, leaving at least
      * one) to the validation set; both keep the original row order and the data set's precision.
-     * Random rather than the last rows because files are often sorted by class.
+     * Random rather than the last rows because files are often sorted by class. The same data,
+     * fraction and seed give the same split.
+     *
+     * @param data the data set to split; it needs at least two rows
+     * @param fraction the share of rows to hold out, strictly between 0 and 1
+     * @param seed the seed of the draw
+     * @return the two sets, copies of the rows
+     * @throws IllegalArgumentException if {@code fraction} is not in (0, 1), or rounds to no
+     *     validation row or no training row
      */
     public static HoldOut split(Dataset data, double fraction, long seed) {
         if (!(fraction > 0 && fraction < 1)) {

@@ -1,6 +1,7 @@
 package dev.nabla.data;
 
 import dev.nabla.io.AtomicFiles;
+import dev.nabla.io.MemoryBudget;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -10,7 +11,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
@@ -21,7 +21,9 @@ import java.util.zip.ZipException;
  * <p>Nothing is allocated from what the header claims until the claim is checked against the
  * file: a raw file must hold exactly the claimed bytes after its header; a gzip file's claim must
  * be reachable from its compressed size (deflate expands at most 1032:1), and the elements are
- * then read in chunks, so memory grows only with data that is really there.
+ * then read in chunks, so memory grows only with data that is really there. Every claim is also
+ * checked against the memory the process can have. Gzip is read strictly: bytes after the
+ * compressed data are an error.
  */
 public final class IdxFile {
     /** Element type codes of the IDX format and their sizes. */
@@ -38,17 +40,33 @@ public final class IdxFile {
         this.data = data;
     }
 
-    /** The dimensions, e.g. [60000, 28, 28] for MNIST's training images. */
+    /**
+     * The dimensions, e.g. [60000, 28, 28] for MNIST's training images.
+     *
+     * @return a copy of the dimensions
+     */
     public int[] dims() {
         return dims.clone();
     }
 
-    /** The elements, unsigned bytes, row-major. */
+    /**
+     * The elements, unsigned bytes, row-major.
+     *
+     * @return the array itself, not a copy: do not modify it
+     */
     public byte[] data() {
         return data;
     }
 
-    /** An unsigned-byte IDX array with the given dimensions (checked against the data length). */
+    /**
+     * An unsigned-byte IDX array with the given dimensions (checked against the data length).
+     *
+     * @param dims 1 to 8 positive dimensions (copied)
+     * @param data the elements, row-major (not copied)
+     * @return the array
+     * @throws IllegalArgumentException if a dimension is not positive, there are too many or none,
+     *     or their product is not {@code data.length}
+     */
     public static IdxFile of(int[] dims, byte[] data) {
         long n = 1;
         for (int d : dims) {
@@ -64,7 +82,13 @@ public final class IdxFile {
         return new IdxFile(dims.clone(), data);
     }
 
-    /** Writes this array atomically to {@code file}, gzip-compressed when {@code gzip}. */
+    /**
+     * Writes this array to {@code file} with {@link AtomicFiles#write}, gzip-compressed when {@code gzip}.
+     *
+     * @param file the target
+     * @param gzip whether to compress
+     * @throws IOException if writing fails
+     */
     public void write(Path file, boolean gzip) throws IOException {
         AtomicFiles.write(file, raw -> {
             java.io.OutputStream out = gzip ? new java.util.zip.GZIPOutputStream(raw, 1 << 16) : raw;
@@ -81,16 +105,72 @@ public final class IdxFile {
         });
     }
 
-    /** Reads and validates an IDX file; gzip is recognised by its magic bytes, not its name. */
+    /**
+     * Reads and validates an IDX file; gzip is recognised by its magic bytes, not its name.
+     *
+     * @param file a regular file
+     * @return the array
+     * @throws DataFormatException if the file is malformed, lies about its size, or is not a regular file
+     * @throws dev.nabla.io.MemoryLimitException if the data would not fit in memory
+     * @throws java.nio.file.NoSuchFileException if the file does not exist
+     * @throws IOException if reading fails
+     */
     public static IdxFile read(Path file) throws IOException {
-        long size = Files.size(file);
+        long size = checkedSize(file);
         try (InputStream in = Files.newInputStream(file)) {
             return read(in, size, file.toString());
         }
     }
 
-    /** Reads an IDX array of {@code size} bytes (compressed or not) from {@code in}. */
+    /**
+     * The dimensions {@code file}'s header claims, checked as {@link #read} checks them, without
+     * reading the data: to check what a data set will need before any of it is read.
+     *
+     * @param file a regular file
+     * @return the dimensions
+     * @throws DataFormatException if the header is malformed or inconsistent with the file's size
+     * @throws java.nio.file.NoSuchFileException if the file does not exist
+     * @throws IOException if reading fails
+     */
+    public static int[] readDimensions(Path file) throws IOException {
+        long size = checkedSize(file);
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, size, file.toString(), true).dims;
+        }
+    }
+
+    /** A regular file's size: the header's claims are checked against it (a device or FIFO has none). */
+    private static long checkedSize(Path file) throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new DataFormatException(file + ": a directory, not an IDX file");
+        }
+        if (!Files.exists(file)) {
+            throw new java.nio.file.NoSuchFileException(file.toString());
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new DataFormatException(file + ": not a regular file (a device or FIFO has no size to check the "
+                    + "header's claims against)");
+        }
+        return Files.size(file);
+    }
+
+    /**
+     * Reads an IDX array of {@code size} bytes (compressed or not) from {@code raw}, read to its
+     * end but not closed.
+     *
+     * @param raw the stream, raw or gzip
+     * @param size the stream's length in bytes, which the header's claims are checked against
+     * @param name names the source in messages
+     * @return the array
+     * @throws DataFormatException if the content is malformed or inconsistent with {@code size}
+     * @throws dev.nabla.io.MemoryLimitException if the data would not fit in memory
+     * @throws IOException if reading fails
+     */
     public static IdxFile read(InputStream raw, long size, String name) throws IOException {
+        return read(raw, size, name, false);
+    }
+
+    private static IdxFile read(InputStream raw, long size, String name, boolean headerOnly) throws IOException {
         BufferedInputStream buffered = new BufferedInputStream(raw, 1 << 16);
         buffered.mark(2);
         int b0 = buffered.read();
@@ -100,13 +180,16 @@ public final class IdxFile {
         InputStream in = buffered;
         if (gzip) {
             try {
-                in = new GZIPInputStream(buffered, 1 << 16);
+                in = new StrictGzipInputStream(buffered);
             } catch (ZipException | EOFException e) {
                 throw new DataFormatException(name + ": corrupt gzip header (" + e.getMessage() + ")");
             }
         }
         try {
-            return parse(new DataInputStream(in), size, gzip, name);
+            return parse(new DataInputStream(in), size, gzip, name, headerOnly);
+        } catch (StrictGzipInputStream.TrailingBytesException e) {
+            throw new DataFormatException(name + ": bytes after the end of the gzip data (trailing garbage: a damaged "
+                    + "or appended-to file)");
         } catch (ZipException e) {
             throw new DataFormatException(name + ": corrupt gzip data (" + e.getMessage() + ")");
         } catch (EOFException e) {
@@ -115,7 +198,8 @@ public final class IdxFile {
         }
     }
 
-    private static IdxFile parse(DataInputStream in, long size, boolean gzip, String name) throws IOException {
+    private static IdxFile parse(DataInputStream in, long size, boolean gzip, String name, boolean headerOnly)
+            throws IOException {
         byte[] magic = new byte[4];
         int got = in.readNBytes(magic, 0, 4);
         if (got < 4) {
@@ -163,6 +247,10 @@ public final class IdxFile {
                         + " bytes of data but the file holds " + Math.max(0, available) + " after its " + headerBytes
                         + "-byte header" + (available < elements ? " (truncated file or lying header)" : " (trailing bytes)"));
             }
+            if (headerOnly) {
+                return new IdxFile(dims, null);
+            }
+            MemoryBudget.require(name, "the " + describe(dims, rank) + " bytes of data its header claims", elements);
             byte[] data = in.readNBytes((int) elements);
             if (data.length != elements) {
                 throw new DataFormatException(name + ": the file shrank while it was read");
@@ -173,6 +261,10 @@ public final class IdxFile {
             throw new DataFormatException(name + ": the header claims " + describe(dims, rank) + " = " + elements
                     + " bytes but " + size + " compressed bytes cannot hold that many (lying header)");
         }
+        if (headerOnly) {
+            return new IdxFile(dims, null);
+        }
+        MemoryBudget.require(name, "the " + describe(dims, rank) + " bytes of data its header claims", elements);
         byte[] data = readChunked(in, (int) elements, name, dims);
         if (in.read() != -1) {
             throw new DataFormatException(name + ": data continues past the " + elements + " bytes the header claims ("

@@ -1,5 +1,6 @@
 package dev.nabla.data;
 
+import dev.nabla.io.MemoryBudget;
 import dev.nabla.tensor.DType;
 
 import java.util.Arrays;
@@ -34,6 +35,8 @@ final class ValueArrayBuilder {
                         + " values, too many for one array");
             }
             int grown = (int) Math.min(MAX_LENGTH, 2L * size);
+            MemoryBudget.require(where, "the values read so far (" + size + ", growing to " + grown + ")",
+                    MemoryBudget.times(grown, f != null ? Float.BYTES : Double.BYTES));
             if (f != null) {
                 f = Arrays.copyOf(f, grown);
             } else {

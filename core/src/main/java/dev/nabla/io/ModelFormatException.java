@@ -7,6 +7,11 @@ package dev.nabla.io;
 public final class ModelFormatException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message the file and the problem, on one line
+     */
     public ModelFormatException(String message) {
         super(message);
     }

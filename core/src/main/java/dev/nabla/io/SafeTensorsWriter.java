@@ -19,8 +19,25 @@ import java.util.TreeMap;
  * multiple of 8 bytes so that the data is aligned. Values are little-endian F32 or F64.
  */
 public final class SafeTensorsWriter {
-    /** One tensor to write; {@code values} are rounded to float32 for F32 (exact if they came from float32). */
+    /**
+     * One tensor to write; {@code values} are rounded to float32 for F32 (exact if they came from
+     * float32). The arrays are not copied.
+     *
+     * @param name the tensor's name in the header, e.g. {@code layers.0.weight}
+     * @param dtype {@code F32} or {@code F64}
+     * @param shape the dimensions, e.g. [out, in]
+     * @param values the elements row-major, as many as the shape's product
+     */
     public record Tensor(String name, String dtype, long[] shape, double[] values) {
+        /**
+         * Checks the dtype and the number of values.
+         *
+         * @param name the tensor's name
+         * @param dtype {@code F32} or {@code F64}
+         * @param shape the dimensions
+         * @param values the elements row-major
+         * @throws IllegalArgumentException if the dtype is another, or the values do not fill the shape
+         */
         public Tensor {
             if (!dtype.equals("F32") && !dtype.equals("F64")) {
                 throw new IllegalArgumentException("Nabla writes F32 or F64 tensors, not " + dtype);
@@ -47,7 +64,15 @@ public final class SafeTensorsWriter {
     private SafeTensorsWriter() {
     }
 
-    /** Writes a complete file to {@code out} (not closed). */
+    /**
+     * Writes a complete file to {@code out} (not closed). Names are not checked for duplicates, and
+     * values are written as they are (NaN included): callers check both.
+     *
+     * @param out the stream, e.g. from {@link AtomicFiles#write}
+     * @param metadata the {@code __metadata__} strings; omitted from the header when empty
+     * @param tensors the tensors, in any order
+     * @throws IOException if writing to {@code out} fails
+     */
     public static void write(OutputStream out, Map<String, String> metadata, List<Tensor> tensors) throws IOException {
         List<Tensor> sorted = new ArrayList<>(tensors);
         sorted.sort(Comparator.comparingInt(Tensor::elementSize).reversed().thenComparing(Tensor::name));

@@ -127,7 +127,7 @@ final class StrictJson {
             Object v = value(depth);
             if (map.putIfAbsent(key, v) != null) {
                 pos = keyAt;
-                throw error("duplicate key \"" + clip(key) + "\"");
+                throw error("duplicate key " + Untrusted.quote(key));
             }
             skipWhitespace();
             char c = peek();
@@ -218,7 +218,7 @@ final class StrictJson {
                     break;
                 default:
                     pos--;
-                    throw error("bad escape \\" + e);
+                    throw error("bad escape \\" + (e >= 0x20 && e < 0x7f ? String.valueOf(e) : describe(e)));
             }
         }
     }
@@ -306,9 +306,6 @@ final class StrictJson {
         return c >= 0x20 && c < 0x7f ? "'" + c + "'" : String.format(java.util.Locale.ROOT, "U+%04X", (int) c);
     }
 
-    private static String clip(String t) {
-        return t.length() <= 40 ? t : t.substring(0, 37) + "...";
-    }
 
     private IllegalArgumentException error(String problem) {
         return new IllegalArgumentException(problem + " at character " + pos + " of the JSON header");

@@ -2,6 +2,7 @@ package dev.nabla.model;
 
 import dev.nabla.io.AtomicFiles;
 import dev.nabla.io.SafeTensorsFile;
+import dev.nabla.io.Untrusted;
 import dev.nabla.io.SafeTensorsWriter;
 import dev.nabla.nn.Network;
 import dev.nabla.nn.Parameters;
@@ -24,6 +25,22 @@ import java.util.Map;
  * {@code optimizer.velocity.layers.{l}.weight|bias}, and the state in {@code __metadata__}
  * ({@code kind} "checkpoint"), including the {@code run_id} that ties the checkpoints of one
  * training run together (null in files written before it existed).
+ *
+ * <p>{@code TrainingRun} writes and reads checkpoints itself (its {@code checkpointDir} and
+ * {@code resumeFrom}); use this class to inspect one or to write a training loop of your own.
+ *
+ * @param parameters the network's weights and biases
+ * @param velocities the SGD momentum buffers, with the parameters' layer sizes; null without momentum
+ * @param dtype the network's dtype, in which the tensors are stored
+ * @param loss the loss the network is trained for
+ * @param epochsDone the epochs completed, at least 0: the 0-based epoch training continues with
+ * @param seed the run's seed (shuffle order)
+ * @param shuffle whether the run shuffles each epoch
+ * @param learningRate the SGD learning rate
+ * @param momentum the SGD momentum, in [0, 1)
+ * @param batchSize the mini-batch size
+ * @param rows the number of training rows, to check a resumed run uses the same data
+ * @param runId the id shared by the run's checkpoints (1 to 64 letters, digits or '-'); null in old files
  */
 public record Checkpoint(Parameters parameters, Parameters velocities, DType dtype, Loss loss, int epochsDone,
                          long seed, boolean shuffle, double learningRate, double momentum, int batchSize, int rows,
@@ -31,26 +48,67 @@ public record Checkpoint(Parameters parameters, Parameters velocities, DType dty
     static final String VELOCITY_PREFIX = "optimizer.velocity.";
     private static final java.util.regex.Pattern RUN_ID = java.util.regex.Pattern.compile("[A-Za-z0-9-]{1,64}");
 
+    /**
+     * Checks that the velocities match the parameters (nothing else is checked here; loading checks
+     * the rest).
+     *
+     * @param parameters the network's weights and biases
+     * @param velocities the momentum buffers, or null
+     * @param dtype the network's dtype
+     * @param loss the loss
+     * @param epochsDone the epochs completed
+     * @param seed the run's seed
+     * @param shuffle whether the run shuffles
+     * @param learningRate the learning rate
+     * @param momentum the momentum
+     * @param batchSize the mini-batch size
+     * @param rows the number of training rows
+     * @param runId the run's id, or null
+     * @throws IllegalArgumentException if the velocities' layer sizes differ from the parameters'
+     */
     public Checkpoint {
         if (velocities != null && !java.util.Arrays.equals(velocities.sizes(), parameters.sizes())) {
             throw new IllegalArgumentException("velocities and parameters have different layer sizes");
         }
     }
 
-    /** A new network on {@code backend} holding this checkpoint's weights, dtype and loss; the caller closes it. */
+    /**
+     * A new network on {@code backend} holding this checkpoint's weights, dtype and loss; the caller closes it.
+     *
+     * @param backend the backend to put the network on
+     * @return a new network
+     */
     public Network toNetwork(Backend backend) {
         return new Network(backend, dtype, loss, parameters);
     }
 
-    /** The 0-based epoch training continues with. */
+    /**
+     * The 0-based epoch training continues with.
+     *
+     * @return {@link #epochsDone()}
+     */
     public int nextEpoch() {
         return epochsDone;
     }
 
+    /**
+     * Writes this checkpoint to {@code file} atomically ({@link AtomicFiles#write}).
+     *
+     * @param file the file to write
+     * @throws IllegalArgumentException if a weight or velocity is not finite in the dtype
+     * @throws IOException if writing fails
+     */
     public void save(Path file) throws IOException {
         AtomicFiles.write(file, this::write);
     }
 
+    /**
+     * Writes this checkpoint's bytes to a stream (not closed).
+     *
+     * @param out the stream
+     * @throws IllegalArgumentException if a weight or velocity is not finite in the dtype
+     * @throws IOException if writing fails
+     */
     public void write(OutputStream out) throws IOException {
         Map<String, String> meta = ModelFile.metadata("checkpoint", parameters, dtype, loss);
         meta.put("epochs_done", Integer.toString(epochsDone));
@@ -70,10 +128,28 @@ public record Checkpoint(Parameters parameters, Parameters velocities, DType dty
         SafeTensorsWriter.write(out, meta, tensors);
     }
 
+    /**
+     * Reads and validates a checkpoint file: the network as {@link ModelFile#read} checks it, then
+     * the velocities and every training-state field.
+     *
+     * @param file the checkpoint file
+     * @return the checkpoint
+     * @throws dev.nabla.io.ModelFormatException if the file is malformed, a model rather than a
+     *     checkpoint, or its state is incomplete or inconsistent
+     * @throws IOException if reading fails
+     */
     public static Checkpoint load(Path file) throws IOException {
         return fromFile(SafeTensorsFile.read(file));
     }
 
+    /**
+     * Validates an in-memory checkpoint (tests and fuzzing).
+     *
+     * @param bytes the file's bytes
+     * @param name names the file in messages
+     * @return the checkpoint
+     * @throws dev.nabla.io.ModelFormatException if the bytes are malformed or not a complete checkpoint
+     */
     public static Checkpoint parse(byte[] bytes, String name) {
         return fromFile(SafeTensorsFile.parse(bytes, name));
     }
@@ -82,7 +158,7 @@ public record Checkpoint(Parameters parameters, Parameters velocities, DType dty
         Map<String, String> meta = f.metadata();
         if (!"checkpoint".equals(meta.get("kind"))) {
             throw SafeTensorsFile.bad(f.name(), "not a Nabla checkpoint (__metadata__ kind is "
-                    + (meta.containsKey("kind") ? "'" + meta.get("kind") + "'" : "missing") + ")");
+                    + (meta.containsKey("kind") ? Untrusted.quote(meta.get("kind")) : "missing") + ")");
         }
         ModelFile.Model model = ModelFile.fromFile(f, List.of(VELOCITY_PREFIX));
         if (model.loss() == null) {
@@ -101,7 +177,7 @@ public record Checkpoint(Parameters parameters, Parameters velocities, DType dty
         long seed = integer(f, meta, "seed", Long.MIN_VALUE, Long.MAX_VALUE);
         String shuffle = required(f, meta, "shuffle");
         if (!shuffle.equals("true") && !shuffle.equals("false")) {
-            throw SafeTensorsFile.bad(f.name(), "__metadata__ shuffle is '" + shuffle + "', not true or false");
+            throw SafeTensorsFile.bad(f.name(), "__metadata__ shuffle is " + Untrusted.quote(shuffle) + ", not true or false");
         }
         double lr = real(f, meta, "learning_rate");
         double momentum = real(f, meta, "momentum");
@@ -136,7 +212,7 @@ public record Checkpoint(Parameters parameters, Parameters velocities, DType dty
             }
             return x;
         } catch (NumberFormatException e) {
-            throw SafeTensorsFile.bad(f.name(), "__metadata__ " + key + " is '" + v + "', not an integer in ["
+            throw SafeTensorsFile.bad(f.name(), "__metadata__ " + key + " is " + Untrusted.quote(v) + ", not an integer in ["
                     + min + ", " + max + "]");
         }
     }
@@ -150,7 +226,7 @@ public record Checkpoint(Parameters parameters, Parameters velocities, DType dty
             }
             return x;
         } catch (NumberFormatException e) {
-            throw SafeTensorsFile.bad(f.name(), "__metadata__ " + key + " is '" + v + "', not a finite number");
+            throw SafeTensorsFile.bad(f.name(), "__metadata__ " + key + " is " + Untrusted.quote(v) + ", not a finite number");
         }
     }
 }

@@ -25,13 +25,18 @@ import java.util.stream.Stream;
  * another) and removes the temporary files a killed writer left behind. Each checkpoint is written
  * atomically; after each save only the newest {@code keep} are kept, and the one just written is
  * never among those deleted. The static {@link #epochsIn} and {@link #latestIn} only look.
+ *
+ * <p>Close it to release the lock (the OS releases it too when the process dies). One instance is
+ * used from one thread at a time. Checkpoint numbers have 6 to 9 digits; files of other names in the
+ * directory are ignored.
  */
 public final class CheckpointDirectory implements AutoCloseable {
     /** The lock file: it holds the pid of the process that owns the directory. */
     public static final String LOCK_FILE = ".nabla-checkpoints.lock";
-    private static final Pattern NAME = Pattern.compile("checkpoint-epoch-([0-9]{6,9})\\.safetensors");
-    /** AtomicFiles' temporary names: "." + target name + "." + random hex + ".tmp". */
-    private static final Pattern TEMPORARY = Pattern.compile("\\.checkpoint-epoch-[0-9]{6,9}\\.safetensors\\.[0-9a-f]+\\.tmp");
+    private static final Pattern NAME = Pattern.compile("checkpoint-epoch-([0-9]{6,10})\\.safetensors");
+    /** AtomicFiles' temporary names: "." + target name + "." + pid + "." + random hex + ".tmp" (no pid before). */
+    private static final Pattern TEMPORARY = Pattern.compile(
+            "\\.checkpoint-epoch-[0-9]{6,10}\\.safetensors\\.(?:[0-9]{1,19}\\.)?[0-9a-f]{1,16}\\.tmp");
 
     private final Path dir;
     private final int keep;
@@ -48,6 +53,10 @@ public final class CheckpointDirectory implements AutoCloseable {
     /**
      * Opens {@code dir} (creating it) for one run: takes its lock and removes stale temporary files.
      *
+     * @param dir the directory; created with its parents if missing
+     * @param keep how many checkpoints to keep after each save, at least 1
+     * @return the open directory, holding its lock
+     * @throws IllegalArgumentException when {@code keep} is below 1 or {@code dir} is a file
      * @throws IllegalStateException when another live run holds the directory
      * @throws IOException           when the directory cannot be created or locked
      */
@@ -111,11 +120,21 @@ public final class CheckpointDirectory implements AutoCloseable {
         }
     }
 
+    /**
+     * The directory.
+     *
+     * @return the path given to {@link #open}
+     */
     public Path dir() {
         return dir;
     }
 
-    /** The file of the checkpoint taken after {@code epochsDone} epochs. */
+    /**
+     * The file of the checkpoint taken after {@code epochsDone} epochs.
+     *
+     * @param epochsDone the epochs completed
+     * @return {@code dir/checkpoint-epoch-NNNNNN.safetensors}
+     */
     public Path fileFor(int epochsDone) {
         return fileFor(dir, epochsDone);
     }
@@ -127,6 +146,11 @@ public final class CheckpointDirectory implements AutoCloseable {
     /**
      * Writes {@code c} atomically, then deletes all but the newest {@code keep} checkpoints; the one
      * just written always stays.
+     *
+     * @param c the checkpoint
+     * @return the file written
+     * @throws IllegalStateException if this directory was closed
+     * @throws IOException if writing or deleting fails
      */
     public Path save(Checkpoint c) throws IOException {
         requireOpen();
@@ -140,7 +164,12 @@ public final class CheckpointDirectory implements AutoCloseable {
         return file;
     }
 
-    /** Deletes every checkpoint in the directory (a run told to overwrite an earlier one's). */
+    /**
+     * Deletes every checkpoint in the directory (a run told to overwrite an earlier one's).
+     *
+     * @throws IllegalStateException if this directory was closed
+     * @throws IOException if deleting fails
+     */
     public void deleteAll() throws IOException {
         requireOpen();
         for (int e : epochs()) {
@@ -148,23 +177,45 @@ public final class CheckpointDirectory implements AutoCloseable {
         }
     }
 
-    /** The newest checkpoint file, if any. */
+    /**
+     * The newest checkpoint file, if any.
+     *
+     * @return the file of the highest epoch, or empty
+     * @throws IOException if listing the directory fails
+     */
     public Optional<Path> latest() throws IOException {
         return latestIn(dir);
     }
 
-    /** The epoch numbers of the checkpoints present, ascending. */
+    /**
+     * The epoch numbers of the checkpoints present, ascending.
+     *
+     * @return a new, modifiable list
+     * @throws IOException if listing the directory fails
+     */
     public List<Integer> epochs() throws IOException {
         return epochsIn(dir);
     }
 
-    /** The newest checkpoint file in {@code dir}, if any (no lock taken). */
+    /**
+     * The newest checkpoint file in {@code dir}, if any (no lock taken).
+     *
+     * @param dir the directory
+     * @return the file of the highest epoch, or empty (also when {@code dir} does not exist)
+     * @throws IOException if listing the directory fails
+     */
     public static Optional<Path> latestIn(Path dir) throws IOException {
         List<Integer> epochs = epochsIn(dir);
         return epochs.isEmpty() ? Optional.empty() : Optional.of(fileFor(dir, epochs.get(epochs.size() - 1)));
     }
 
-    /** The epoch numbers of the checkpoints in {@code dir}, ascending; empty when it does not exist. */
+    /**
+     * The epoch numbers of the checkpoints in {@code dir}, ascending; empty when it does not exist.
+     *
+     * @param dir the directory
+     * @return a new, modifiable list
+     * @throws IOException if listing the directory fails
+     */
     public static List<Integer> epochsIn(Path dir) throws IOException {
         List<Integer> out = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
@@ -188,7 +239,11 @@ public final class CheckpointDirectory implements AutoCloseable {
         }
     }
 
-    /** Releases the directory's lock. */
+    /**
+     * Releases the directory's lock. The checkpoints stay.
+     *
+     * @throws IOException if closing the lock file fails
+     */
     @Override
     public void close() throws IOException {
         try {

@@ -7,6 +7,9 @@ import dev.nabla.tensor.Tensor;
  * v = mu * v + grad, p = p - lr * v (the form PyTorch's SGD uses). Velocities live on the network's
  * backend and are allocated at the first step; one {@code Sgd} updates one network. Made with
  * {@code Sgd.builder().learningRate(0.5).momentum(0.9).build()}; momentum defaults to 0.
+ *
+ * <p>Most code never uses it directly: {@code dev.nabla.train.TrainingRun} does. Close it (before
+ * the backend) to free the velocity tensors; like its network, it is used from one thread at a time.
  */
 public final class Sgd implements AutoCloseable {
     private final double learningRate;
@@ -26,24 +29,52 @@ public final class Sgd implements AutoCloseable {
         this.momentum = momentum;
     }
 
+    /**
+     * A builder; the learning rate is required.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Plain SGD (no momentum) with this learning rate. */
+    /**
+     * Plain SGD (no momentum) with this learning rate.
+     *
+     * @param learningRate the step size, positive and finite
+     * @return a new optimizer
+     * @throws IllegalArgumentException if the learning rate is not positive and finite
+     */
     public static Sgd withLearningRate(double learningRate) {
         return new Sgd(learningRate, 0);
     }
 
+    /**
+     * The step size lr.
+     *
+     * @return the learning rate
+     */
     public double learningRate() {
         return learningRate;
     }
 
+    /**
+     * The momentum mu.
+     *
+     * @return the momentum, in [0, 1)
+     */
     public double momentum() {
         return momentum;
     }
 
-    /** Applies one step to every parameter of {@code net} from its current gradients. */
+    /**
+     * Applies one step to every parameter of {@code net} from its current gradients (those of the
+     * last {@link Network#computeGradients} or {@link Network#setGradients}). The first call binds
+     * this optimizer to {@code net} and, with momentum, allocates zero velocities on its backend.
+     *
+     * @param net the network to update
+     * @throws IllegalStateException if this optimizer is bound to another network
+     */
     public void step(Network net) {
         bind(net);
         for (int l = 0; l < net.layers(); l++) {
@@ -54,7 +85,12 @@ public final class Sgd implements AutoCloseable {
         }
     }
 
-    /** The momentum buffers on the host ({@code null} without momentum), e.g. for a checkpoint. */
+    /**
+     * The momentum buffers on the host, e.g. for a checkpoint.
+     *
+     * @return a copy of the velocities in float64, or {@code null} without momentum or before the
+     *     first step
+     */
     public Parameters velocities() {
         if (weightVelocity == null) {
             return null;
@@ -67,7 +103,15 @@ public final class Sgd implements AutoCloseable {
         return v;
     }
 
-    /** Restores momentum buffers saved by {@link #velocities()} for {@code net}. */
+    /**
+     * Restores momentum buffers saved by {@link #velocities()} for {@code net} (binding this
+     * optimizer to it, as {@link #step} does), e.g. when resuming from a checkpoint.
+     *
+     * @param net the network this optimizer updates
+     * @param v the velocities, with the network's layer sizes
+     * @throws IllegalStateException if this optimizer has no momentum or is bound to another network
+     * @throws IllegalArgumentException if the layer sizes differ
+     */
     public void setVelocities(Network net, Parameters v) {
         bind(net);
         if (weightVelocity == null) {
@@ -102,6 +146,7 @@ public final class Sgd implements AutoCloseable {
         }
     }
 
+    /** Frees the velocity tensors, if any (not the network). Do not use the optimizer after. */
     @Override
     public void close() {
         if (weightVelocity != null) {
@@ -120,18 +165,36 @@ public final class Sgd implements AutoCloseable {
         private Builder() {
         }
 
-        /** The step size; required, positive and finite. */
+        /**
+         * The step size; required, positive and finite.
+         *
+         * @param learningRate lr
+         * @return this builder
+         */
         public Builder learningRate(double learningRate) {
             this.learningRate = learningRate;
             return this;
         }
 
-        /** Momentum mu in [0, 1); 0 (the default) is plain SGD. */
+        /**
+         * Momentum mu in [0, 1); 0 (the default) is plain SGD.
+         *
+         * @param momentum mu
+         * @return this builder
+         */
         public Builder momentum(double momentum) {
             this.momentum = momentum;
             return this;
         }
 
+        /**
+         * A new optimizer with these settings.
+         *
+         * @return the optimizer, not yet bound to a network
+         * @throws IllegalStateException if no learning rate was given
+         * @throws IllegalArgumentException if the learning rate is not positive and finite or the
+         *     momentum is outside [0, 1)
+         */
         public Sgd build() {
             if (learningRate == null) {
                 throw new IllegalStateException("SGD needs a learning rate (learningRate(...))");

@@ -23,16 +23,25 @@ import java.util.function.Consumer;
  * example. It prints what the seed's Python program prints.
  */
 public final class Seed002 {
+    /** The single input x. */
     public static final double X = 0.5;
+    /** The single target y. */
     public static final double Y = 1.0;
+    /** The seed's learning rate. */
     public static final double LEARNING_RATE = 0.5;
+    /** The seed's number of epochs, each one step on the single example. */
     public static final int EPOCHS = 1000;
+    /** The program prints every this many epochs, from epoch 0. */
     public static final int PRINT_EVERY = 200;
 
     private Seed002() {
     }
 
-    /** w1, b1 (layer 0) and w2, b2 (layer 1) of the seed. */
+    /**
+     * w1, b1 (layer 0) and w2, b2 (layer 1) of the seed.
+     *
+     * @return new 1-1-1 parameters
+     */
     public static Parameters initialParameters() {
         Parameters p = Parameters.zeros(1, 1, 1);
         p.weight(0)[0] = 0.3;
@@ -42,19 +51,35 @@ public final class Seed002 {
         return p;
     }
 
-    /** The seed's single example. */
+    /**
+     * The seed's single example.
+     *
+     * @return a float32 data set of one row, x = 0.5, y = 1.0 (both exact)
+     */
     public static Dataset dataset() {
         return new Dataset(1, 1, 1, new float[] {(float) X}, new float[] {(float) Y});
     }
 
-    /** Runs the seed's training loop on {@code backend} and returns the lines its Python program prints. */
+    /**
+     * Runs the seed's training loop on {@code backend} and returns the lines its Python program prints.
+     *
+     * @param backend the backend to run on; not closed
+     * @param dtype the dtype to run in
+     * @return the lines, e.g. {@code Epoch 0, Loss: ..., Prediction: ...}, then {@code Final prediction: ...}
+     */
     public static List<String> run(Backend backend, DType dtype) {
         List<String> lines = new ArrayList<>();
         run(backend, dtype, lines::add);
         return lines;
     }
 
-    /** Runs the seed's training loop, handing each printed line to {@code out} as it is produced. */
+    /**
+     * Runs the seed's training loop, handing each printed line to {@code out} as it is produced.
+     *
+     * @param backend the backend to run on; not closed
+     * @param dtype the dtype to run in
+     * @param out receives each line
+     */
     public static void run(Backend backend, DType dtype, Consumer<String> out) {
         try (Network net = new Network(backend, dtype, Loss.MSE, initialParameters());
              Tensor x = backend.zeros(dtype, 1, 1)) {

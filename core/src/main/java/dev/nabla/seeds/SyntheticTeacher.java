@@ -1,6 +1,7 @@
 package dev.nabla.seeds;
 
 import dev.nabla.data.Dataset;
+import dev.nabla.io.MemoryBudget;
 
 import dev.nabla.nn.LayerSizes;
 import dev.nabla.nn.Parameters;
@@ -18,7 +19,16 @@ public final class SyntheticTeacher {
     /**
      * {@code rows} examples with inputs uniform in [-1, 1] and targets the outputs of a teacher with
      * layer sizes {@code teacherSizes} and weights uniform in [-2, 2] (large enough that its outputs
-     * are not all near 0.5).
+     * are not all near 0.5), biases uniform in [-0.5, 0.5]. The teacher runs in float64 on the host;
+     * the data set is float32. The same arguments give the same data on every JVM.
+     *
+     * @param seed the seed of the teacher and the inputs
+     * @param rows the number of examples, at least 1
+     * @param teacherSizes the teacher's layer sizes: the data set's inputs, hidden..., outputs
+     * @return the data set
+     * @throws IllegalArgumentException if {@code rows} is not positive, the sizes are invalid, or
+     *     the data exceeds one array
+     * @throws dev.nabla.io.MemoryLimitException if the data would not fit in memory
      */
     public static Dataset generate(long seed, int rows, int... teacherSizes) {
         int[] sizes = LayerSizes.validate(teacherSizes);
@@ -30,8 +40,19 @@ public final class SyntheticTeacher {
         }
         int in = sizes[0];
         int out = sizes[sizes.length - 1];
-        float[] x = new float[Math.multiplyExact(rows, in)];
-        float[] y = new float[Math.multiplyExact(rows, out)];
+        if (rows <= 0) {
+            throw new IllegalArgumentException("rows must be positive, got " + rows);
+        }
+        long xs = (long) rows * in;
+        long ys = (long) rows * out;
+        MemoryBudget.require(rows + " synthetic rows of " + in + " inputs and " + out + " targets", "they",
+                MemoryBudget.times(xs + ys, Float.BYTES));
+        if (Math.max(xs, ys) > LayerSizes.MAX_ARRAY) {
+            throw new IllegalArgumentException(rows + " synthetic rows of " + in + " inputs: " + xs
+                    + " values, more than one array holds (" + LayerSizes.MAX_ARRAY + ")");
+        }
+        float[] x = new float[(int) xs];
+        float[] y = new float[(int) ys];
         double[] input = new double[in];
         for (int r = 0; r < rows; r++) {
             for (int i = 0; i < in; i++) {

@@ -28,6 +28,11 @@ public final class CheckpointDirectoryTakenException extends IllegalArgumentExce
         return "epochs " + epochs.get(0) + " to " + epochs.get(epochs.size() - 1);
     }
 
+    /**
+     * The directory refused.
+     *
+     * @return its path; null after deserialization (not serialized)
+     */
     public Path dir() {
         return dir;
     }

@@ -17,6 +17,11 @@ import java.util.Locale;
  */
 public record EpochReport(int epoch, int epochs, double loss, Evaluation validation, long samples, double seconds,
                           Path checkpoint) {
+    /**
+     * Training throughput of the epoch.
+     *
+     * @return samples / seconds; infinity when the epoch took no measurable time
+     */
     public double samplesPerSecond() {
         return seconds > 0 ? samples / seconds : Double.POSITIVE_INFINITY;
     }

@@ -10,23 +10,54 @@ import dev.nabla.tensor.Tensor;
 
 /**
  * Runs a network forward over a whole data set in mini-batches (in row order, no updates): the
- * mean loss and, where the targets are one-hot, the accuracy of the argmax.
+ * mean loss and, where the targets are one-hot, the accuracy of the argmax. Allocates two
+ * tensors per call on the network's backend (closed before returning); the data set is copied
+ * in batch by batch, rounded to the network's dtype.
  */
 public final class Evaluator {
     private Evaluator() {
     }
 
-    /** The network's own loss on {@code data}; accuracy when {@code data.isOneHot()}. */
+    /**
+     * The network's own loss on {@code data}; accuracy when {@code data.isOneHot()}.
+     *
+     * @param net the network
+     * @param data the examples, with the network's input and output widths
+     * @param batchSize rows per forward pass, at least 1
+     * @return the mean loss and the accuracy
+     * @throws IllegalArgumentException if the widths differ or {@code batchSize} is not positive
+     */
     public static Evaluation evaluate(Network net, Dataset data, int batchSize) {
         return evaluate(net, data, net.loss(), batchSize, data.isOneHot());
     }
 
-    /** The mean of {@code loss} (which may differ from the network's) on {@code data}. */
+    /**
+     * The mean of {@code loss} (which may differ from the network's) on {@code data}; accuracy
+     * when {@code data.isOneHot()}.
+     *
+     * @param net the network
+     * @param data the examples, with the network's input and output widths
+     * @param loss the loss to measure
+     * @param batchSize rows per forward pass, at least 1
+     * @return the mean loss and the accuracy
+     * @throws IllegalArgumentException if the widths differ or {@code batchSize} is not positive
+     */
     public static Evaluation evaluate(Network net, Dataset data, Loss loss, int batchSize) {
         return evaluate(net, data, loss, batchSize, data.isOneHot());
     }
 
-    /** As {@link #evaluate(Network, Dataset, Loss, int)}, told whether the targets are one-hot. */
+    /**
+     * As {@link #evaluate(Network, Dataset, Loss, int)}, told whether the targets are one-hot (to
+     * skip {@link Dataset#isOneHot()}'s scan when evaluating the same data repeatedly).
+     *
+     * @param net the network
+     * @param data the examples, with the network's input and output widths
+     * @param loss the loss to measure
+     * @param batchSize rows per forward pass, at least 1
+     * @param oneHot whether to measure accuracy; only meaningful for one-hot targets
+     * @return the mean loss and, if {@code oneHot}, the accuracy
+     * @throws IllegalArgumentException if the widths differ or {@code batchSize} is not positive
+     */
     public static Evaluation evaluate(Network net, Dataset data, Loss loss, int batchSize, boolean oneHot) {
         if (data.inputs() != net.inputs() || data.outputs() != net.outputs()) {
             throw new IllegalArgumentException("the data has " + data.inputs() + " inputs and " + data.outputs()

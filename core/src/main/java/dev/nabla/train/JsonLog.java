@@ -9,11 +9,15 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * A training run's JSON log: one JSON object per line and per epoch (JSON Lines), flushed as it is
- * written, so a crash loses at most the epoch in progress. A resumed run appends.
+ * written, so a crash loses at most the epoch in progress. A resumed run appends. A failed write
+ * (the disk filled up) does not stop the run: the log is abandoned and the run's listeners are
+ * warned.
  */
 final class JsonLog implements AutoCloseable {
     private final Path file;
     private final BufferedWriter writer;
+    /** Set when a write failed (a full disk): the log is then abandoned, not the run. */
+    private boolean failed;
 
     JsonLog(Path file, boolean append) throws IOException {
         this.file = file;
@@ -25,14 +29,24 @@ final class JsonLog implements AutoCloseable {
      * One epoch: {@code epoch} is 1-based, as printed; {@code valLoss}/{@code valAccuracy} are NaN
      * when absent (no validation set; targets not one-hot) and then left out.
      */
-    void epoch(EpochReport r) {
+    String epoch(EpochReport r) {
+        if (failed) {
+            return null;
+        }
         Evaluation v = r.validation();
-        epoch(r.epoch(), r.loss(), v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(),
-                r.samplesPerSecond(), r.seconds());
+        try {
+            epoch(r.epoch(), r.loss(), v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(),
+                    r.samplesPerSecond(), r.seconds());
+            return null;
+        } catch (IOException e) {
+            failed = true;
+            return "cannot write the JSON log " + file + " (" + dev.nabla.io.AtomicFiles.reason(e) + ") after epoch "
+                    + r.epoch() + "; training goes on without it";
+        }
     }
 
     private void epoch(int epoch, double loss, double valLoss, double valAccuracy, double samplesPerSecond,
-                       double seconds) {
+                       double seconds) throws IOException {
         StringBuilder b = new StringBuilder("{\"epoch\":").append(epoch);
         field(b, "loss", loss);
         field(b, "val_loss", valLoss);
@@ -40,13 +54,9 @@ final class JsonLog implements AutoCloseable {
         field(b, "samples_per_s", samplesPerSecond);
         field(b, "seconds", seconds);
         b.append('}');
-        try {
-            writer.write(b.toString());
-            writer.newLine();
-            writer.flush();
-        } catch (IOException e) {
-            throw new TrainingException("cannot write the JSON log " + file + ": " + e.getMessage(), e);
-        }
+        writer.write(b.toString());
+        writer.newLine();
+        writer.flush();
     }
 
     private static void field(StringBuilder b, String name, double v) {
@@ -57,6 +67,12 @@ final class JsonLog implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        writer.close();
+        try {
+            writer.close();
+        } catch (IOException e) {
+            if (!failed) {
+                throw e;
+            }
+        }
     }
 }

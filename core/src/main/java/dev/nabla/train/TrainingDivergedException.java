@@ -11,15 +11,25 @@ import java.util.Locale;
 public final class TrainingDivergedException extends TrainingException {
     private static final long serialVersionUID = 1L;
 
+    /** @serial the epoch, from 1 */
     private final int epoch;
+    /** @serial the batch within the epoch, from 1 */
     private final int batch;
+    /** @serial the batch loss, NaN or infinite */
     private final double loss;
+    /** @serial the learning rate in use */
     private final double learningRate;
     private final transient Path lastCheckpoint;
 
     /**
+     * Creates the exception; the message says where it diverged, suggests a smaller learning rate
+     * and names the last checkpoint.
+     *
      * @param epoch 1-based
      * @param batch 1-based within the epoch
+     * @param loss the batch's loss, NaN or infinite
+     * @param learningRate the learning rate in use
+     * @param lastCheckpoint the newest good checkpoint, or null
      */
     public TrainingDivergedException(int epoch, int batch, double loss, double learningRate, Path lastCheckpoint) {
         super(String.format(Locale.ROOT, "training diverged: the loss is %s at epoch %d, batch %d (learning rate %s); "
@@ -32,25 +42,47 @@ public final class TrainingDivergedException extends TrainingException {
         this.lastCheckpoint = lastCheckpoint;
     }
 
-    /** The epoch, from 1. */
+    /**
+     * The epoch, from 1.
+     *
+     * @return the epoch in which the loss diverged
+     */
     public int epoch() {
         return epoch;
     }
 
-    /** The batch within the epoch, from 1. */
+    /**
+     * The batch within the epoch, from 1.
+     *
+     * @return the batch whose loss diverged
+     */
     public int batch() {
         return batch;
     }
 
+    /**
+     * The batch's loss.
+     *
+     * @return NaN or an infinity
+     */
     public double loss() {
         return loss;
     }
 
+    /**
+     * The learning rate the run used.
+     *
+     * @return the learning rate
+     */
     public double learningRate() {
         return learningRate;
     }
 
-    /** The newest checkpoint written before the divergence, or null. */
+    /**
+     * The newest checkpoint written before the divergence: resume from it with a smaller learning rate.
+     *
+     * @return its path, or null (none written, or after deserialization)
+     */
     public Path lastCheckpoint() {
         return lastCheckpoint;
     }

@@ -8,10 +8,21 @@ package dev.nabla.train;
 public class TrainingException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what happened and where the last good checkpoint is, on one line
+     */
     public TrainingException(String message) {
         super(message);
     }
 
+    /**
+     * Creates the exception with its cause.
+     *
+     * @param message what happened and where the last good checkpoint is, on one line
+     * @param cause the underlying error, e.g. an {@link java.io.IOException}
+     */
     public TrainingException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -15,6 +15,7 @@ import java.util.List;
  */
 public record TrainingResult(Status status, List<EpochReport> epochs, int epochsDone, Path lastCheckpoint,
                              Path model) {
+    /** How the run ended. */
     public enum Status {
         /** Every requested epoch is done. */
         COMPLETED,
@@ -22,11 +23,24 @@ public record TrainingResult(Status status, List<EpochReport> epochs, int epochs
         STOPPED
     }
 
+    /**
+     * Copies the reports.
+     *
+     * @param status how the run ended
+     * @param epochs the reports of the epochs this call ran; copied
+     * @param epochsDone the run's epochs done in total
+     * @param lastCheckpoint the newest checkpoint, or null
+     * @param model where the model was saved, or null
+     */
     public TrainingResult {
         epochs = List.copyOf(epochs);
     }
 
-    /** The last epoch's report, or null when none ran. */
+    /**
+     * The last epoch's report.
+     *
+     * @return the report of the last epoch this call ran, or null when none ran
+     */
     public EpochReport last() {
         return epochs.isEmpty() ? null : epochs.get(epochs.size() - 1);
     }

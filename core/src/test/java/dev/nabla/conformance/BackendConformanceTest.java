@@ -653,6 +653,16 @@ public abstract class BackendConformanceTest {
                 assertThrows(IllegalArgumentException.class, () -> backend.gemm(false, false, 1, a, b, 0, a));
                 assertThrows(IllegalArgumentException.class, () -> backend.sgdUpdate(a, a, null, 0.1, 0));
                 assertThrows(IllegalArgumentException.class, () -> backend.sgdUpdate(a, b, null, 0.1, 0.5));
+                assertThrows(IllegalArgumentException.class, () -> backend.sgdUpdate(a, b, null, Double.NaN, 0));
+                assertThrows(IllegalArgumentException.class, () -> backend.sgdUpdate(a, b, null, -0.1, 0));
+                // in place, the input gradient would overwrite the activations it still has to read
+                try (Tensor w = backend.zeros(dtype, 3, 3)) {
+                    assertThrows(IllegalArgumentException.class, () -> backend.denseBackward(b, w, a, a));
+                }
+                // a logits tensor of the wrong shape is refused even where the loss does not read it
+                try (Tensor z = backend.zeros(dtype, 2, 3)) {
+                    assertThrows(IllegalArgumentException.class, () -> backend.loss(Loss.MSE, z, a, b));
+                }
             }
         }
 

@@ -199,7 +199,8 @@ class SafeTensorsTest {
         assertEquals(w, ModelFile.read(cd.latest().orElseThrow()).parameters());
         assertEquals("run-1", c.runId());
         }
-        Checkpoint noMomentum = new Checkpoint(w, null, DType.FLOAT32, Loss.BCE, 1, 1, false, 1, 0, 8, 10, null);
+        Checkpoint noMomentum = new Checkpoint(awkward(DType.FLOAT32, 4, 3, 2), null, DType.FLOAT32, Loss.BCE, 1, 1,
+                false, 1, 0, 8, 10, null);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         noMomentum.write(out);
         assertNull(Checkpoint.parse(out.toByteArray(), "c").velocities());
@@ -283,7 +284,7 @@ class SafeTensorsTest {
         assertTrue(rejected(file("{\"a\" 1}", 0)).contains("malformed JSON header: expected ':'"));
         assertTrue(rejected(file(GOOD.replace("}}", "}} x"), 12)).contains("unexpected text after the JSON value"));
         assertTrue(rejected(file("{" + t("x", "F32", "[1]", 0, 4) + "," + t("x", "F32", "[1]", 4, 8) + "}", 8))
-                .contains("duplicate key \"x\""));
+                .contains("duplicate key 'x'"));
         assertTrue(rejected(file(GOOD.replace("[1,2]", "[1,2.0]"), 12)).contains("shape value 2.0 is not a non-negative integer"));
         assertTrue(rejected(file(GOOD.replace("\"F32\",\"shape\":[1]", "\"F33\",\"shape\":[1]"), 12))
                 .contains("tensor 'layers.0.bias': unknown dtype 'F33'"));
@@ -313,13 +314,13 @@ class SafeTensorsTest {
         assertTrue(rejected(file(GOOD.replace("\"F32\",\"shape\":[1]", "\"F64\",\"shape\":[1]")
                 .replace("[8,12]", "[8,16]"), 16)).contains("but others are F32"));
         assertTrue(rejected(file("{\"__metadata__\":{\"format_version\":\"2\"}," + GOOD.substring(1), 12))
-                .contains("format_version 2"));
+                .contains("format_version '2'"));
         assertTrue(rejected(file("{\"__metadata__\":{\"layer_sizes\":\"2,5\"}," + GOOD.substring(1), 12))
                 .contains("layer_sizes is '2,5' but the tensors say '2,1'"));
         assertTrue(rejected(file("{\"__metadata__\":{\"activation\":\"relu\"}," + GOOD.substring(1), 12))
                 .contains("activation 'relu'"));
         assertTrue(rejected(file(GOOD.replace("\"dtype\":\"F32\",\"shape\":[1,2]",
-                "\"dtype\":\"F32\",\"shape\":[1,2],\"extra\":1"), 12)).contains("unexpected key \"extra\""));
+                "\"dtype\":\"F32\",\"shape\":[1,2],\"extra\":1"), 12)).contains("unexpected key 'extra'"));
         assertTrue(rejected(file(GOOD.replace("weight\":{", "weight\":{\"x\":[[[[[[1]]]]]],"), 12)).contains("nested deeper"));
         byte[] badUtf8 = file(GOOD.replace("layers.0.weight", "layers.0.weigh\u00e9"), 12);
         for (int i = 8; i < badUtf8.length - 1; i++) {

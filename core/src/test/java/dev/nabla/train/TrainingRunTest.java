@@ -338,4 +338,61 @@ class TrainingRunTest {
                     e.getMessage());
         }
     }
+
+    @Test
+    @org.junit.jupiter.api.condition.EnabledOnOs(org.junit.jupiter.api.condition.OS.LINUX)
+    void aJsonLogThatCannotBeWrittenIsAbandonedWithAWarningAndTheModelIsStillSaved() throws IOException {
+        Path model = dir.resolve("after-full-log.safetensors");
+        List<String> warnings = new ArrayList<>();
+        try (Network net = network(DType.FLOAT32)) {
+            TrainingResult r = run(2).jsonLog(Path.of("/dev/full")).modelOut(model).listener(new TrainingListener() {
+                @Override
+                public void onWarning(String message) {
+                    warnings.add(message);
+                }
+            }).build().fit(net, data);
+            assertEquals(TrainingResult.Status.COMPLETED, r.status());
+        }
+        assertEquals(List.of("cannot write the JSON log /dev/full (No space left on device) after epoch 1; training "
+                + "goes on without it"), warnings);
+        assertTrue(Files.isRegularFile(model));
+        assertFalse(Files.isRegularFile(Path.of("/dev/full")), "/dev/full is still a device");
+    }
+
+    @Test
+    void outputsAreCheckedBeforeAnyDataIsRead() throws IOException {
+        Path ck = dir.resolve("early");
+        Files.createDirectories(ck);
+        try (Network net = network(DType.FLOAT32)) {
+            run(3).checkpointDir(ck).build().fit(net, data);
+        }
+        List<String> before = checkpointNames(ck);
+        TrainingRun next = run(3).checkpointDir(ck).build();
+        CheckpointDirectoryTakenException e = assertThrows(CheckpointDirectoryTakenException.class,
+                () -> next.checkOutputs(SIZES, DType.FLOAT32));
+        assertTrue(e.getMessage().contains("epochs 2 to 3"), e.getMessage());
+        assertEquals(before, checkpointNames(ck), "nothing deleted");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> run(1).modelOut(dir.resolve("none/m"))
+                .build().checkOutputs(SIZES, DType.FLOAT32)).getMessage().contains("does not exist"));
+        Path file = Files.writeString(dir.resolve("a-file"), "x");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> run(1).checkpointDir(file).build()
+                .checkOutputs(SIZES, DType.FLOAT32)).getMessage().contains("is a file"));
+        run(1).modelOut(dir.resolve("fine.safetensors")).checkpointDir(dir.resolve("new/ck")).build()
+                .checkOutputs(SIZES, DType.FLOAT32);
+        assertTrue(Files.isDirectory(dir.resolve("new/ck")));
+    }
+
+    @Test
+    void aRunStoppedAfterItsFirstEpochNamesThatEpochsCheckpoint() throws IOException {
+        Path ck = dir.resolve("stop-after-1");
+        try (Network net = network(DType.FLOAT32)) {
+            TrainingRun[] holder = new TrainingRun[1];
+            holder[0] = run(5).checkpointDir(ck).onEpochEnd(r -> holder[0].requestStop()).build();
+            TrainingResult r = holder[0].fit(net, data);
+            assertEquals(TrainingResult.Status.STOPPED, r.status());
+            assertEquals(1, r.epochsDone());
+            assertEquals(ck.resolve("checkpoint-epoch-000001.safetensors"), r.lastCheckpoint());
+            assertTrue(Files.exists(r.lastCheckpoint()));
+        }
+    }
 }

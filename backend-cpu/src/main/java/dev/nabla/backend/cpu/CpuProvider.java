@@ -11,6 +11,7 @@ import dev.nabla.tensor.Backend;
  * without it the provider reports itself unavailable instead of failing on first use.
  */
 public final class CpuProvider implements BackendProvider {
+    /** The backend's id: {@value}. */
     public static final String ID = "cpu";
     private static final String VECTOR_MODULE = "jdk.incubator.vector";
 
@@ -39,7 +40,11 @@ public final class CpuProvider implements BackendProvider {
         return Availability.available();
     }
 
-    /** Threads: the option / -Dnabla.threads / NABLA_THREADS, or every available processor. */
+    /**
+     * A new backend with a pool of worker threads, which {@link Backend#close()} stops. Threads: the
+     * option / -Dnabla.threads / NABLA_THREADS, or every available processor; the results are the
+     * same bits for every thread count. Backend-specific options are ignored.
+     */
     @Override
     public Backend create(BackendOptions options) {
         Availability availability = availability();

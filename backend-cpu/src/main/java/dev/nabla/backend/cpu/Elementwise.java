@@ -6,7 +6,12 @@ import dev.nabla.tensor.Loss;
 /**
  * Runs the element-wise kernels of {@link FloatKernels} / {@link DoubleKernels} on heap tensors:
  * inline on the calling thread for small tensors, split into contiguous ranges across the worker
- * pool for large ones. One reusable job object carries the operands, so nothing is allocated.
+ * pool for large ones. One reusable job object carries the operands, so nothing is allocated once
+ * warmed up.
+ *
+ * <p>The split never changes a result: element-wise kernels compute every element the same way
+ * wherever their range starts, and the loss sums are computed per fixed chunk of the array
+ * ({@link FloatKernels#CHUNK}), whose sums are then added in chunk order on the calling thread.
  */
 final class Elementwise {
     private enum Op { ADD_ROW, SIGMOID, SIGMOID_BACKWARD, COLUMN_SUMS, AXPY, SCALE, SGD, MSE, BCE, MSE_GRAD, BCE_GRAD }
@@ -48,8 +53,12 @@ final class Elementwise {
     }
 
     double loss(Loss loss, HeapTensor z, HeapTensor a, HeapTensor y) {
-        double sum = loss == Loss.MSE ? run(Op.MSE, a.size(), a, y, null, 0, 0)
-                : run(Op.BCE, a.size(), z, y, null, 0, 0);
+        int chunks = FloatKernels.chunks(a.size());
+        if (job.chunkSums.length < chunks) {
+            job.chunkSums = new double[chunks];
+        }
+        double sum = loss == Loss.MSE ? run(Op.MSE, chunks, a, y, null, 0, 0)
+                : run(Op.BCE, chunks, z, y, null, 0, 0);
         return loss == Loss.MSE ? sum / (2.0 * a.rows()) : sum / a.rows();
     }
 
@@ -58,8 +67,8 @@ final class Elementwise {
     }
 
     /**
-     * Runs op over [0, count) (elements, rows or columns, per op) and returns the sum of the parts'
-     * partial results (the reductions' value; 0 for the others).
+     * Runs op over [0, count) (elements, rows, columns or chunks, per op) and returns, for the
+     * reductions, the sum of the chunks' sums in chunk order (0 for the others).
      */
     private double run(Op op, int count, HeapTensor x, HeapTensor y, HeapTensor out,
                        double s1, double s2) {
@@ -67,14 +76,13 @@ final class Elementwise {
         try {
             long elements = (x != null ? x : out).size();
             int parts = elements < CpuBackend.PARALLEL_ELEMENTS ? 1 : Math.min(pool.threads(), count);
-            if (parts <= 1) {
-                job.run(0, 1);
-                return job.partial[0];
-            }
             pool.run(parts, job);
+            if (op != Op.MSE && op != Op.BCE) {
+                return 0;
+            }
             double total = 0;
-            for (int p = 0; p < parts; p++) {
-                total += job.partial[p];
+            for (int c = 0; c < count; c++) {
+                total += job.chunkSums[c];
             }
             return total;
         } finally {
@@ -91,7 +99,8 @@ final class Elementwise {
         double s1;
         double s2;
         int count;
-        final double[] partial = new double[pool.threads()];
+        /** The reductions' sum of each chunk of the array. */
+        double[] chunkSums = new double[1];
 
         void set(Op op, HeapTensor x, HeapTensor y, HeapTensor out, double s1, double s2, int count) {
             this.op = op;
@@ -113,80 +122,88 @@ final class Elementwise {
         public void run(int part, int parts) {
             int from = (int) ((long) count * part / parts);
             int to = (int) ((long) count * (part + 1) / parts);
-            partial[part] = (x != null ? x : out).f != null ? runFloat(from, to) : runDouble(from, to);
+            if ((x != null ? x : out).f != null) {
+                runFloat(from, to);
+            } else {
+                runDouble(from, to);
+            }
         }
 
-        private double runFloat(int from, int to) {
+        private void runFloat(int from, int to) {
             switch (op) {
                 case ADD_ROW:
                     FloatKernels.addRowVector(x.f, y.f, out.f, x.cols(), from, to);
-                    return 0;
+                    return;
                 case SIGMOID:
                     FloatKernels.sigmoid(x.f, out.f, from, to);
-                    return 0;
+                    return;
                 case SIGMOID_BACKWARD:
                     FloatKernels.sigmoidBackward(x.f, y.f, out.f, from, to);
-                    return 0;
+                    return;
                 case COLUMN_SUMS:
                     FloatKernels.columnSums(x.f, x.rows(), x.cols(), out.f, from, to);
-                    return 0;
+                    return;
                 case AXPY:
                     FloatKernels.axpy((float) s1, x.f, out.f, from, to);
-                    return 0;
+                    return;
                 case SCALE:
                     FloatKernels.scale((float) s1, out.f, from, to);
-                    return 0;
+                    return;
                 case SGD:
                     FloatKernels.sgdUpdate(out.f, x.f, y == null ? null : y.f, (float) s1, (float) s2, from, to);
-                    return 0;
+                    return;
                 case MSE:
-                    return FloatKernels.sumSquaredError(x.f, y.f, from, to);
+                    FloatKernels.sumSquaredError(x.f, y.f, x.size(), chunkSums, from, to);
+                    return;
                 case BCE:
-                    return FloatKernels.sumCrossEntropy(x.f, y.f, from, to);
+                    FloatKernels.sumCrossEntropy(x.f, y.f, x.size(), chunkSums, from, to);
+                    return;
                 case MSE_GRAD:
                     FloatKernels.mseGradient(x.f, y.f, out.f, (float) s1, from, to);
-                    return 0;
+                    return;
                 case BCE_GRAD:
                     FloatKernels.bceGradient(x.f, y.f, out.f, (float) s1, from, to);
-                    return 0;
+                    return;
                 default:
                     throw new AssertionError(op);
             }
         }
 
-        private double runDouble(int from, int to) {
+        private void runDouble(int from, int to) {
             switch (op) {
                 case ADD_ROW:
                     DoubleKernels.addRowVector(x.d, y.d, out.d, x.cols(), from, to);
-                    return 0;
+                    return;
                 case SIGMOID:
                     DoubleKernels.sigmoid(x.d, out.d, from, to);
-                    return 0;
+                    return;
                 case SIGMOID_BACKWARD:
                     DoubleKernels.sigmoidBackward(x.d, y.d, out.d, from, to);
-                    return 0;
+                    return;
                 case COLUMN_SUMS:
                     DoubleKernels.columnSums(x.d, x.rows(), x.cols(), out.d, from, to);
-                    return 0;
+                    return;
                 case AXPY:
                     DoubleKernels.axpy(s1, x.d, out.d, from, to);
-                    return 0;
+                    return;
                 case SCALE:
                     DoubleKernels.scale(s1, out.d, from, to);
-                    return 0;
+                    return;
                 case SGD:
                     DoubleKernels.sgdUpdate(out.d, x.d, y == null ? null : y.d, s1, s2, from, to);
-                    return 0;
+                    return;
                 case MSE:
-                    return DoubleKernels.sumSquaredError(x.d, y.d, from, to);
+                    DoubleKernels.sumSquaredError(x.d, y.d, x.size(), chunkSums, from, to);
+                    return;
                 case BCE:
-                    return DoubleKernels.sumCrossEntropy(x.d, y.d, from, to);
+                    DoubleKernels.sumCrossEntropy(x.d, y.d, x.size(), chunkSums, from, to);
+                    return;
                 case MSE_GRAD:
                     DoubleKernels.mseGradient(x.d, y.d, out.d, s1, from, to);
-                    return 0;
+                    return;
                 case BCE_GRAD:
                     DoubleKernels.bceGradient(x.d, y.d, out.d, s1, from, to);
-                    return 0;
+                    return;
                 default:
                     throw new AssertionError(op);
             }

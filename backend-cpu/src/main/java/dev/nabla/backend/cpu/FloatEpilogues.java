@@ -21,11 +21,56 @@ final class FloatEpilogues {
     static final class BiasSigmoid implements FloatEpilogue {
         float[] bias;
         float[] a;
+        /** For {@link #applyTransposed}: where z goes (null: not kept) and the row length of z and a. */
+        float[] z;
+        int ld;
 
         BiasSigmoid set(float[] bias, float[] a) {
             this.bias = bias;
             this.a = a;
             return this;
+        }
+
+        /** For Sgemm.denseForwardTransposed: z (or null) and a, both [rows, ld]. */
+        BiasSigmoid setTransposed(float[] bias, float[] z, float[] a, int ld) {
+            this.bias = bias;
+            this.z = z;
+            this.a = a;
+            this.ld = ld;
+            return this;
+        }
+
+        /** The array the pre-activation goes to in the normal orientation: z, else a. */
+        float[] pre() {
+            return z != null ? z : a;
+        }
+
+        /**
+         * A finished tile of Z^T (rows = outputs from {@code row}, columns = batch rows from
+         * {@code col}) in the scratch tile t: adds the bias of each output, takes the sigmoid with the
+         * same operations as {@link #apply}, and stores z (when kept) and a transposed, a[col + j][row + r].
+         */
+        void applyTransposed(float[] t, int ldt, int row, int col, int rows, int cols, float[] zt, float[] at) {
+            for (int r = 0; r < rows; r++) {
+                FloatVector vb = FloatVector.broadcast(S, bias[row + r]);
+                int o = r * ldt;
+                for (int j = 0; j < ldt; j += L) {
+                    FloatVector zv = FloatVector.fromArray(S, t, o + j).add(vb);
+                    zv.intoArray(zt, o + j);
+                    FloatKernels.sigmoid(zv).intoArray(at, o + j);
+                }
+            }
+            for (int j = 0; j < cols; j++) {
+                int dst = (col + j) * ld + row;
+                for (int r = 0; r < rows; r++) {
+                    a[dst + r] = at[r * ldt + j];
+                }
+                if (z != null) {
+                    for (int r = 0; r < rows; r++) {
+                        z[dst + r] = zt[r * ldt + j];
+                    }
+                }
+            }
         }
 
         @Override
@@ -43,7 +88,9 @@ final class FloatEpilogues {
                 }
                 for (; j < col + cols; j++) {
                     float z = c[o + j] + bias[j];
-                    c[o + j] = z;
+                    if (keepZ) {
+                        c[o + j] = z;
+                    }
                     a[o + j] = FloatKernels.sigmoid(z);
                 }
             }

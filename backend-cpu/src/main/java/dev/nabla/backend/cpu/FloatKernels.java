@@ -1,23 +1,39 @@
 package dev.nabla.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The float32 elementwise and reduction kernels of the `cpu` backend, on row-major arrays, each
  * over an element (or row) range so a caller can split the work across threads. The float64 twin
  * is generated from this file at build time (see the pom).
+ *
+ * <p>Deterministic by construction: every element is computed by the same operations whether it
+ * falls in a vector or in a scalar tail (the tails use {@link Math#fma} where the vectors fuse, and
+ * {@link LaneMath} instead of the Vector API's EXP/LOG1P), so the result cannot depend on where a
+ * thread's range starts or on the JIT tier; reductions run over fixed chunks of the whole array, and
+ * their lanes are added in a fixed order.
  */
 final class FloatKernels {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
 
     /**
-     * Sums of squares and losses accumulate in vectors of this type for at most this many elements
-     * before being added to a float64 total, bounding the float32 rounding error of long sums.
+     * Sums of squares and losses accumulate in vectors of this type over chunks of this many
+     * elements, at fixed offsets (chunk c is [c * CHUNK, (c + 1) * CHUNK) of the whole array), before
+     * the chunks' sums are added in order in float64: the float32 rounding error of long sums stays
+     * bounded, and the order of every addition is a function of the array's length only, whatever
+     * the threads that compute the chunks. A multiple of every vector length.
      */
-    private static final int CHUNK = 4096;
+    static final int CHUNK = 4096;
+
+    /**
+     * Within a chunk, element i of each whole block of SUM_LANES elements accumulates into virtual
+     * lane i, the virtual lanes are then added from 0 up, then the chunk's tail: the same order for
+     * vectors of 4, 8 or 16 lanes (a vector covers SUM_LANES / L consecutive virtual lanes), so a
+     * loss has the same bits on AVX-512, AVX2 and SSE machines.
+     */
+    static final int SUM_LANES = Math.max(16, L);
 
     private FloatKernels() {
     }
@@ -25,11 +41,12 @@ final class FloatKernels {
     /** 1 / (1 + exp(-x)) lanewise; exp overflows to +inf for very negative x, giving exactly 0. */
     static FloatVector sigmoid(FloatVector x) {
         FloatVector one = FloatVector.broadcast(S, 1f);
-        return one.div(x.neg().lanewise(VectorOperators.EXP).add(one));
+        return one.div(LaneMath.exp(x.neg()).add(one));
     }
 
+    /** One lane of {@link #sigmoid(FloatVector)}, bit for bit. */
     static float sigmoid(float x) {
-        return (float) (1.0 / (1.0 + Math.exp(-x)));
+        return 1f / (LaneMath.exp(-x) + 1f);
     }
 
     /** out[i] = sigmoid(x[i]) for i in [from, to). */
@@ -96,7 +113,7 @@ final class FloatKernels {
             FloatVector.fromArray(S, x, i).fma(va, FloatVector.fromArray(S, y, i)).intoArray(y, i);
         }
         for (; i < to; i++) {
-            y[i] += alpha * x[i];
+            y[i] = Math.fma(x[i], alpha, y[i]);
         }
     }
 
@@ -123,7 +140,7 @@ final class FloatKernels {
                 FloatVector.fromArray(S, g, i).fma(negLr, FloatVector.fromArray(S, p, i)).intoArray(p, i);
             }
             for (; i < to; i++) {
-                p[i] -= lr * g[i];
+                p[i] = Math.fma(g[i], -lr, p[i]);
             }
         } else {
             FloatVector mu = FloatVector.broadcast(S, momentum);
@@ -133,57 +150,74 @@ final class FloatKernels {
                 vv.fma(negLr, FloatVector.fromArray(S, p, i)).intoArray(p, i);
             }
             for (; i < to; i++) {
-                v[i] = momentum * v[i] + g[i];
-                p[i] -= lr * v[i];
+                v[i] = Math.fma(v[i], momentum, g[i]);
+                p[i] = Math.fma(v[i], -lr, p[i]);
             }
         }
     }
 
-    /** sum over [from, to) of (a - y)^2, in float64 across chunks. */
-    static double sumSquaredError(float[] a, float[] y, int from, int to) {
-        double total = 0;
-        for (int start = from; start < to; start += CHUNK) {
-            int end = Math.min(to, start + CHUNK);
-            int i = start;
-            FloatVector acc = FloatVector.zero(S);
-            for (; i <= end - L; i += L) {
-                FloatVector e = FloatVector.fromArray(S, a, i).sub(FloatVector.fromArray(S, y, i));
-                acc = e.fma(e, acc);
+    /** Chunks of an array of n elements ({@link #CHUNK} each, the last one shorter). */
+    static int chunks(int n) {
+        return (n + CHUNK - 1) / CHUNK;
+    }
+
+    /**
+     * sums[c] = the sum of (a - y)^2 over chunk c of the n elements, for chunks [c0, c1): virtual
+     * lanes (see {@link #SUM_LANES}) accumulate with fma, are added from lane 0 up, then the tail.
+     */
+    static void sumSquaredError(float[] a, float[] y, int n, double[] sums, int c0, int c1) {
+        for (int c = c0; c < c1; c++) {
+            int start = c * CHUNK;
+            int end = Math.min(n, start + CHUNK);
+            int i = start + (end - start) / SUM_LANES * SUM_LANES;
+            float sum = 0f;
+            for (int q = 0; q < SUM_LANES; q += L) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int v = start + q; v < i; v += SUM_LANES) {
+                    FloatVector e = FloatVector.fromArray(S, a, v).sub(FloatVector.fromArray(S, y, v));
+                    acc = e.fma(e, acc);
+                }
+                sum = LaneMath.addLanes(sum, acc);
             }
-            float sum = acc.reduceLanes(VectorOperators.ADD);
             for (; i < end; i++) {
                 float e = a[i] - y[i];
-                sum += e * e;
+                sum = Math.fma(e, e, sum);
             }
-            total += sum;
+            sums[c] = sum;
         }
-        return total;
     }
 
     /** softplus(z) - y z = max(z, 0) + log1p(exp(-|z|)) - y z: binary cross-entropy from logits, no overflow. */
     static FloatVector crossEntropy(FloatVector z, FloatVector y) {
-        FloatVector softplus = z.max(0f).add(z.abs().neg().lanewise(VectorOperators.EXP).lanewise(VectorOperators.LOG1P));
+        FloatVector softplus = z.max(0f).add(LaneMath.log1pUnit(LaneMath.exp(z.abs().neg())));
         return softplus.sub(y.mul(z));
     }
 
-    /** sum over [from, to) of the binary cross-entropy of logits z against targets y. */
-    static double sumCrossEntropy(float[] z, float[] y, int from, int to) {
-        double total = 0;
-        for (int start = from; start < to; start += CHUNK) {
-            int end = Math.min(to, start + CHUNK);
-            int i = start;
-            FloatVector acc = FloatVector.zero(S);
-            for (; i <= end - L; i += L) {
-                acc = acc.add(crossEntropy(FloatVector.fromArray(S, z, i), FloatVector.fromArray(S, y, i)));
+    /** One lane of {@link #crossEntropy(FloatVector, FloatVector)}, bit for bit. */
+    static float crossEntropy(float z, float y) {
+        float softplus = Math.max(z, 0f) + LaneMath.log1pUnit(LaneMath.exp(-Math.abs(z)));
+        return softplus - y * z;
+    }
+
+    /** sums[c] = the sum of the binary cross-entropy of logits z against targets y over chunk c, for chunks [c0, c1). */
+    static void sumCrossEntropy(float[] z, float[] y, int n, double[] sums, int c0, int c1) {
+        for (int c = c0; c < c1; c++) {
+            int start = c * CHUNK;
+            int end = Math.min(n, start + CHUNK);
+            int i = start + (end - start) / SUM_LANES * SUM_LANES;
+            float sum = 0f;
+            for (int q = 0; q < SUM_LANES; q += L) {
+                FloatVector acc = FloatVector.zero(S);
+                for (int v = start + q; v < i; v += SUM_LANES) {
+                    acc = acc.add(crossEntropy(FloatVector.fromArray(S, z, v), FloatVector.fromArray(S, y, v)));
+                }
+                sum = LaneMath.addLanes(sum, acc);
             }
-            double sum = acc.reduceLanes(VectorOperators.ADD);
             for (; i < end; i++) {
-                double zi = z[i];
-                sum += Math.max(zi, 0) + Math.log1p(Math.exp(-Math.abs(zi))) - y[i] * zi;
+                sum += crossEntropy(z[i], y[i]);
             }
-            total += sum;
+            sums[c] = sum;
         }
-        return total;
     }
 
     /** dz = (a - y) * a (1 - a) / batch on [from, to): the mse gradient through the output sigmoid. */

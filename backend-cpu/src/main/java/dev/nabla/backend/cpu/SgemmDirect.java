@@ -1,13 +1,14 @@
 package dev.nabla.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Float32 GEMM for small problems, straight from the operands as stored (no packing): C rows are
- * accumulated as vector axpys when op(B) rows are contiguous, and as vector dot products when both
- * operands are contiguous along k (A B^T, the forward product).
+ * Float32 GEMM for tiny problems, straight from the operands as stored (no packing), computing each
+ * element exactly as the packed path does (see {@link Sgemm}): c = beta c, then c = fma(alpha a_ip,
+ * b_pj, c) for p in order. C rows are accumulated as vector axpys when op(B) rows are contiguous
+ * (lanes run along j, so the k order per element is unchanged; the tail uses the same fma), and
+ * element by element otherwise.
  */
 final class SgemmDirect {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -20,14 +21,12 @@ final class SgemmDirect {
                      float[] b, int ldb, float beta, float[] c, int ldc) {
         if (!transB) {
             rowsByAxpy(transA, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
-        } else if (!transA) {
-            byDotProducts(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         } else {
-            scalar(m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+            byElements(transA, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         }
     }
 
-    /** c[i, :] = beta c[i, :] + sum_p alpha op(A)[i, p] B[p, :]. */
+    /** c[i, :] = beta c[i, :], then c[i, :] = fma(alpha op(A)[i, p], B[p, :], c[i, :]) for each p. */
     private static void rowsByAxpy(boolean transA, int m, int n, int k, float alpha, float[] a, int lda,
                                    float[] b, int ldb, float beta, float[] c, int ldc) {
         for (int i = 0; i < m; i++) {
@@ -45,51 +44,29 @@ final class SgemmDirect {
                     }
                 }
                 for (; j < n; j++) {
-                    c[ci + j] += aip * b[bp + j];
+                    c[ci + j] = Math.fma(aip, b[bp + j], c[ci + j]);
                 }
             }
         }
     }
 
-    /** c[i, j] = alpha dot(A[i, :], B[j, :]) + beta c[i, j]: both rows contiguous along k. */
-    private static void byDotProducts(int m, int n, int k, float alpha, float[] a, int lda, float[] b, int ldb,
-                                      float beta, float[] c, int ldc) {
+    /** c[i, j] = beta c[i, j], then c[i, j] = fma(alpha op(A)[i, p], B[j, p], c[i, j]) for each p. */
+    private static void byElements(boolean transA, int m, int n, int k, float alpha, float[] a, int lda, float[] b,
+                                   int ldb, float beta, float[] c, int ldc) {
         for (int i = 0; i < m; i++) {
-            int ai = i * lda;
+            scaleRow(c, i * ldc, n, beta);
             for (int j = 0; j < n; j++) {
-                int bj = j * ldb;
-                int p = 0;
-                float sum = 0f;
-                if (k >= L) {
-                    FloatVector acc = FloatVector.zero(S);
-                    for (; p <= k - L; p += L) {
-                        acc = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bj + p), acc);
-                    }
-                    sum = acc.reduceLanes(VectorOperators.ADD);
-                }
-                for (; p < k; p++) {
-                    sum += a[ai + p] * b[bj + p];
-                }
                 int idx = i * ldc + j;
-                c[idx] = beta == 0f ? alpha * sum : alpha * sum + beta * c[idx];
-            }
-        }
-    }
-
-    private static void scalar(int m, int n, int k, float alpha, float[] a, int lda, float[] b, int ldb,
-                               float beta, float[] c, int ldc) {
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                float sum = 0f;
+                float sum = c[idx];
                 for (int p = 0; p < k; p++) {
-                    sum += a[p * lda + i] * b[j * ldb + p];
+                    sum = Math.fma(alpha * (transA ? a[p * lda + i] : a[i * lda + p]), b[j * ldb + p], sum);
                 }
-                int idx = i * ldc + j;
-                c[idx] = beta == 0f ? alpha * sum : alpha * sum + beta * c[idx];
+                c[idx] = sum;
             }
         }
     }
 
+    /** The packed path's scaleTile for one row: beta = 0 writes zeros, beta = 1 leaves C as it is. */
     private static void scaleRow(float[] c, int offset, int n, float beta) {
         if (beta == 0f) {
             java.util.Arrays.fill(c, offset, offset + n, 0f);

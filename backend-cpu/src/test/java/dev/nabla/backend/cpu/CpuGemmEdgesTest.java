@@ -15,11 +15,15 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The `cpu` GEMM at every tail and block edge, against float64 host math. A backend built with tiny
- * blocks (KC=5, MC=2 MR, NC=2 NR) makes every block boundary appear at small sizes; the production
- * blocking is checked across its own KC, MC and NC edges; thread counts above the number of row
- * or column tiles check the partitioning, and products with few rows take the column split. The
- * fused dense kernels run through the same paths.
+ * The `cpu` GEMM at every tail and block edge, against float64 host math, and bit for bit against
+ * its specification: each element is c = beta c, then c = fma(alpha a_ip, b_pj, c) for p = 0..k-1 in
+ * order, in the tensors' dtype (see {@link Sgemm}). A backend built with tiny blocks (KC=5, MC=2 MR,
+ * NC=2 NR) makes every block boundary appear at small sizes; the production blocking is checked
+ * across its own KC, MC and NC edges; thread counts above the number of row or column tiles check
+ * the partitioning, products with few rows take the column split, those with few columns the row
+ * split. The fused dense kernels run through the same paths, the forward in both
+ * orientations (X W^T, and W X^T stored transposed). The same expected bits
+ * hold at every vector width (the pom runs this at 512, 256 and 128 bits).
  */
 class CpuGemmEdgesTest {
     private static final SplittableRandom RANDOM = new SplittableRandom(7);
@@ -34,6 +38,11 @@ class CpuGemmEdgesTest {
             // Past Sgemm.PARALLEL_MIN_WORK with few rows: the column split, its chunk tails, and (at
             // 16 threads) more threads than rows.
             {2 * Sgemm.MR + 5, 9 * Sgemm.NR + 7, 61}, {7, 20 * Sgemm.NR + 5, 120}, {1, 40 * Sgemm.NR + 1, 410},
+            // Past the parallel threshold with few columns and many rows: the row split.
+            {600, 40, 50}, {1000, Sgemm.NR * 3 + 5, 77},
+            // Narrow products (n <= L): an MNIST classifier's 10 outputs.
+            {Sgemm.MR + 3, Sgemm.L, 29}, {3 * Sgemm.MR + 1, 10, 37}, {130, 10, 256}, {2, Sgemm.L - 1, 300},
+            {200, 1, 70},
         };
         for (DType dtype : DType.values()) {
             for (int threads : new int[] {1, 3, 16}) {
@@ -48,6 +57,8 @@ class CpuGemmEdgesTest {
                 // Either side of Sgemm.COLUMN_SPLIT_MAX_ROWS, the split over several K blocks.
                 {100, 300, 2 * real.kc + 3}, {Sgemm.COLUMN_SPLIT_MAX_ROWS, 150, 40},
                 {Sgemm.COLUMN_SPLIT_MAX_ROWS + 1, 300, 100},
+                // Narrow products past the parallel threshold.
+                {1024, 10, 256}, {Sgemm.COLUMN_SPLIT_MAX_ROWS + 7, Sgemm.L, 300},
             };
             for (int[] s : large) {
                 cases.add(Arguments.of(dtype, real, 2, s[0], s[1], s[2]));
@@ -67,7 +78,10 @@ class CpuGemmEdgesTest {
             }
             checkGemm(backend, dtype, false, true, m, n, k, -0.75, 0.5);
             checkGemm(backend, dtype, true, false, m, n, k, 2.0, 1.0);
-            checkDenseForward(backend, dtype, m, n, k);
+            for (CpuBackend.ForwardOrientation o : CpuBackend.ForwardOrientation.values()) {
+                ((CpuBackend) backend).forwardOrientation(o);
+                checkDenseForward(backend, dtype, m, n, k);
+            }
             checkDenseBackward(backend, dtype, m, n, k);
         }
     }
@@ -117,6 +131,55 @@ class CpuGemmEdgesTest {
         }
     }
 
+    /**
+     * The GEMM's specification in the dtype's arithmetic: c = beta c (0 when beta = 0), then
+     * c = fma(alpha a_ip, b_pj, c) for p = 0..k-1. Results are float32 values for FLOAT32.
+     */
+    static double[] chain(DType dtype, boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a,
+                          double[] b, double beta, double[] c) {
+        double[] out = new double[m * n];
+        boolean f32 = dtype == DType.FLOAT32;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                int idx = i * n + j;
+                if (f32) {
+                    float fa = (float) alpha;
+                    float fb = (float) beta;
+                    float acc = fb == 0f ? 0f : fb == 1f ? (float) c[idx] : fb * (float) c[idx];
+                    for (int p = 0; p < k; p++) {
+                        float aip = (float) (ta ? a[p * m + i] : a[i * k + p]);
+                        float bpj = (float) (tb ? b[j * k + p] : b[p * n + j]);
+                        acc = Math.fma(fa * aip, bpj, acc);
+                    }
+                    out[idx] = acc;
+                } else {
+                    double acc = beta == 0 ? 0 : beta == 1 ? c[idx] : beta * c[idx];
+                    for (int p = 0; p < k; p++) {
+                        double aip = ta ? a[p * m + i] : a[i * k + p];
+                        double bpj = tb ? b[j * k + p] : b[p * n + j];
+                        acc = Math.fma(alpha * aip, bpj, acc);
+                    }
+                    out[idx] = acc;
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Sigmoid as the backend defines it (LaneMath's exp), in the dtype. */
+    static double sigmoid(DType dtype, double z) {
+        return dtype == DType.FLOAT32 ? FloatKernels.sigmoid((float) z) : DoubleKernels.sigmoid(z);
+    }
+
+    static void assertSameBits(String what, double[] expected, double[] actual) {
+        for (int i = 0; i < expected.length; i++) {
+            if (Double.doubleToRawLongBits(expected[i]) != Double.doubleToRawLongBits(actual[i])) {
+                fail(what + ": element " + i + " is " + actual[i] + " but the specification gives " + expected[i]
+                        + " (not bit for bit)");
+            }
+        }
+    }
+
     private static void checkGemm(Backend backend, DType dtype, boolean ta, boolean tb, int m, int n, int k,
                                   double alpha, double beta) {
         double[] a = random(dtype, m * k);
@@ -127,8 +190,10 @@ class CpuGemmEdgesTest {
              Tensor tb1 = tensor(backend, dtype, tb ? n : k, tb ? k : n, b);
              Tensor tc = tensor(backend, dtype, m, n, c)) {
             backend.gemm(ta, tb, alpha, ta1, tb1, beta, tc);
-            assertWithin("gemm " + (ta ? "T" : "N") + (tb ? "T" : "N") + " alpha=" + alpha + " beta=" + beta,
-                    expected[0], expected[1], backend.toHostDoubles(tc));
+            String what = "gemm " + (ta ? "T" : "N") + (tb ? "T" : "N") + " alpha=" + alpha + " beta=" + beta;
+            double[] actual = backend.toHostDoubles(tc);
+            assertWithin(what, expected[0], expected[1], actual);
+            assertSameBits(what, chain(dtype, ta, tb, m, n, k, alpha, a, b, beta, c), actual);
         }
     }
 
@@ -149,11 +214,20 @@ class CpuGemmEdgesTest {
         try (Tensor tx = tensor(backend, dtype, batch, in, x); Tensor tw = tensor(backend, dtype, out, in, w);
              Tensor tbias = tensor(backend, dtype, 1, out, bias); Tensor tz = backend.zeros(dtype, batch, out);
              Tensor ta = backend.zeros(dtype, batch, out)) {
+            double[] zExact = chain(dtype, false, true, batch, out, in, 1, x, w, 0, null);
+            double[] aExact = new double[zExact.length];
+            for (int i = 0; i < zExact.length; i++) {
+                zExact[i] = dtype == DType.FLOAT32 ? (float) zExact[i] + (float) bias[i % out] : zExact[i] + bias[i % out];
+                aExact[i] = sigmoid(dtype, zExact[i]);
+            }
             backend.denseForward(tx, tw, tbias, tz, ta);
             assertWithin("denseForward z", z[0], z[1], backend.toHostDoubles(tz));
             assertWithin("denseForward a", a, aBound, backend.toHostDoubles(ta));
+            assertSameBits("denseForward z", zExact, backend.toHostDoubles(tz));
+            assertSameBits("denseForward a", aExact, backend.toHostDoubles(ta));
             backend.denseForward(tx, tw, tbias, null, ta);
             assertWithin("denseForward a without z", a, aBound, backend.toHostDoubles(ta));
+            assertSameBits("denseForward a without z", aExact, backend.toHostDoubles(ta));
         }
     }
 
@@ -172,6 +246,16 @@ class CpuGemmEdgesTest {
              Tensor ta = tensor(backend, dtype, batch, in, aPrev); Tensor prev = backend.zeros(dtype, batch, in)) {
             backend.denseBackward(tdz, tw, ta, prev);
             assertWithin("denseBackward", g[0], g[1], backend.toHostDoubles(prev));
+            double[] exact = chain(dtype, false, false, batch, in, out, 1, dz, w, 0, null);
+            for (int i = 0; i < exact.length; i++) {
+                if (dtype == DType.FLOAT32) {
+                    float ai = (float) aPrev[i];
+                    exact[i] = (float) exact[i] * (ai * (1f - ai));
+                } else {
+                    exact[i] = exact[i] * (aPrev[i] * (1 - aPrev[i]));
+                }
+            }
+            assertSameBits("denseBackward", exact, backend.toHostDoubles(prev));
         }
     }
 }

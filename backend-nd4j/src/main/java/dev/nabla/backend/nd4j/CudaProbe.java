@@ -27,7 +27,7 @@ final class CudaProbe {
             // fails (UnsatisfiedLinkError) on a machine without the NVIDIA driver.
             cudart = Class.forName("org.bytedeco.cuda.global.cudart", false, CudaProbe.class.getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
-            return Availability.unavailable("the CUDA runtime presets (org.bytedeco:cuda) are not on the class path");
+            return Availability.absent("the CUDA runtime presets (org.bytedeco:cuda) are not on the class path");
         }
         try {
             IntPointer value = new IntPointer(1);
@@ -37,7 +37,7 @@ final class CudaProbe {
                         + err + " (" + errorString(cudart, err) + ")");
             }
             if (value.get() == 0) {
-                return Availability.unavailable("no CUDA device found");
+                return Availability.absent("no CUDA device found");
             }
             int major = attribute(cudart, value, ATTR_MAJOR);
             int minor = attribute(cudart, value, ATTR_MINOR);
@@ -49,7 +49,7 @@ final class CudaProbe {
             String why = "the CUDA 11 runtime could not be loaded (no NVIDIA driver, or no CUDA 11.6 libraries): "
                     + Nd4jRuntime.describe(t);
             return NvidiaSmi.computeCapabilities().map(gpus -> withCapability(gpus, why))
-                    .orElse(Availability.unavailable(why));
+                    .orElse(Availability.absent(why)); // no GPU that nvidia-smi can see
         }
     }
 

@@ -12,6 +12,7 @@ import dev.nabla.tensor.Backend;
  * unsupported GPU (Ada, Hopper) or no GPU is reported, not crashed on.
  */
 public final class Nd4jCudaProvider implements BackendProvider {
+    /** The backend's id: {@value}. */
     public static final String ID = "nd4j-cuda";
 
     private Availability availability;
@@ -36,7 +37,7 @@ public final class Nd4jCudaProvider implements BackendProvider {
     public synchronized Availability availability() {
         if (availability == null) {
             if (!Nd4jRuntime.onClassPath(Nd4jRuntime.CUDA_BACKEND_CLASS)) {
-                availability = Availability.unavailable("not in this build: nd4j-cuda-11.6 (~600 MB) is only "
+                availability = Availability.absent("not in this build: nd4j-cuda-11.6 (~600 MB) is only "
                         + "included by building with `mvn -Pcuda`, and runs in a JVM of its own (ND4J loads one "
                         + "backend per JVM)");
             } else {
@@ -47,6 +48,7 @@ public final class Nd4jCudaProvider implements BackendProvider {
         return availability;
     }
 
+    /** A new backend on the GPU ND4J chose; the options, the thread count included, are ignored. */
     @Override
     public Backend create(BackendOptions options) {
         Availability a = availability();

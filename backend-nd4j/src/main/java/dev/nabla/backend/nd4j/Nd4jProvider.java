@@ -12,8 +12,16 @@ import java.util.Locale;
  * The {@code nd4j} backend: ND4J on the CPU (nd4j-native, OpenBLAS). Ranked below {@code cpu}: it
  * needs native code and measured slower on this project's shapes, but it is the yardstick and the
  * peer implementation the cross-checks compare against.
+ *
+ * <p>Options: {@code threads} (or {@code -Dnabla.threads} / {@code NABLA_THREADS}) sets both
+ * OpenBLAS's threads and libnd4j's op threads; {@code blas-threads} and {@code op-threads} (or the
+ * system properties {@code nabla.nd4j.blas-threads} and {@code nabla.nd4j.op-threads}) set one each,
+ * as positive integers. Defaults: every core for OpenBLAS, one op thread. Both settings are
+ * process-wide in ND4J, so the backend created last sets them for all {@code nd4j} backends in the
+ * JVM. Availability loads ND4J's native code once; a failure becomes the unavailability reason.
  */
 public final class Nd4jProvider implements BackendProvider {
+    /** The backend's id: {@value}. */
     public static final String ID = "nd4j";
 
     @Override
@@ -34,13 +42,17 @@ public final class Nd4jProvider implements BackendProvider {
     @Override
     public Availability availability() {
         if (!Nd4jRuntime.onClassPath(Nd4jRuntime.NATIVE_BACKEND_CLASS)) {
-            return Availability.unavailable("this build carries nd4j-cuda instead of nd4j-native (built with "
+            return Availability.absent("this build carries nd4j-cuda instead of nd4j-native (built with "
                     + "-Pcuda): use the nd4j-cuda backend");
         }
         return Nd4jRuntime.load();
     }
 
-    /** Threads: the option / -Dnabla.threads, else all cores for OpenBLAS and one for libnd4j's ops. */
+    /**
+     * Threads: the option / -Dnabla.threads, else all cores for OpenBLAS and one for libnd4j's ops
+     * (see the class comment for the per-library options). An option that is not a positive
+     * integer is an {@link IllegalArgumentException}.
+     */
     @Override
     public Backend create(BackendOptions options) {
         Availability availability = availability();

@@ -17,7 +17,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** reference, cpu and nd4j compute the same gradients, within DESIGN.md's tolerances. */
+/** reference, cpu and nd4j compute the same gradients, within docs/design.md's tolerances. */
 class CrossCheckTest {
     @BeforeEach
     void nativeBuildOnly() {

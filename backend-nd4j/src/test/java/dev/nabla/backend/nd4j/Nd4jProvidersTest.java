@@ -34,7 +34,9 @@ class Nd4jProvidersTest {
         assertTrue(CudaCompatibility.supports(8, 6));
         assertTrue(CudaCompatibility.supports(7, 5));
         assertTrue(CudaCompatibility.supports(3, 7));
-        assertFalse(CudaCompatibility.supports(8, 9), "Ada: no sm_89 kernels and no PTX");
+        assertTrue(CudaCompatibility.supports(8, 9), "Ada runs the sm_86 code (same major version, higher minor)");
+        assertTrue(CudaCompatibility.supports(7, 2), "Xavier runs the sm_70 code");
+        assertTrue(CudaCompatibility.supports(6, 2), "sm_61 code runs on 6.2");
         assertFalse(CudaCompatibility.supports(9, 0), "Hopper: no sm_90 kernels and no PTX");
         assertFalse(CudaCompatibility.supports(3, 5));
         String reason = CudaCompatibility.unsupportedReason(0, 9, 0);

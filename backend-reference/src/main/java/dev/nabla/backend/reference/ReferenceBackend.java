@@ -13,12 +13,16 @@ import java.util.Set;
  * Plain scalar loops written for obviousness: the oracle every other backend is checked against.
  *
  * <p>Every value is computed in float64 and stored in the tensor's dtype: a float32 result is the
- * float64 result rounded once (sums accumulate in double). This makes the float32 reference at
- * least as accurate as any float32 kernel, which is what an oracle needs. Single-threaded.
+ * float64 result rounded once (sums accumulate in double, in a fixed order, so runs repeat bit for
+ * bit). This makes the float32 reference at least as accurate as any float32 kernel, which is what
+ * an oracle needs. Single-threaded; supports float32 and float64; tensors are
+ * {@link dev.nabla.spi.HeapTensor}s, so closing the backend frees nothing but marks it closed.
+ * Usually created through {@code Backends.create("reference")}.
  */
 public final class ReferenceBackend extends Backend {
     private static final Set<DType> DTYPES = EnumSet.allOf(DType.class);
 
+    /** A new reference backend; it holds no threads or native memory. */
     public ReferenceBackend() {
         super(ReferenceProvider.ID);
     }

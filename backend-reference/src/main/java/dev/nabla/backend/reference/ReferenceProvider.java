@@ -5,8 +5,12 @@ import dev.nabla.spi.BackendOptions;
 import dev.nabla.spi.BackendProvider;
 import dev.nabla.tensor.Backend;
 
-/** The {@code reference} backend: plain scalar loops, single-threaded, the oracle. */
+/**
+ * The {@code reference} backend: plain scalar loops, single-threaded, the oracle. Always available;
+ * ignores every option (including the thread count).
+ */
 public final class ReferenceProvider implements BackendProvider {
+    /** The backend's id: {@value}. */
     public static final String ID = "reference";
 
     @Override
@@ -30,6 +34,7 @@ public final class ReferenceProvider implements BackendProvider {
         return Availability.available();
     }
 
+    /** A new {@link ReferenceBackend}; the options are ignored. */
     @Override
     public Backend create(BackendOptions options) {
         return new ReferenceBackend();

@@ -105,7 +105,7 @@ final class MarkdownReport {
         line("## The machine's peak");
         line("");
         line("`PeakFlopsBenchmark`: a Vector API loop of independent FMA chains at the preferred vector width, "
-                + "the denominator of every \"% of peak\" below (for reference, DESIGN.md measured ~184 GFLOP/s per "
+                + "the denominator of every \"% of peak\" below (for reference, docs/design.md measured ~184 GFLOP/s per "
                 + "core with a C loop of 12 AVX-512 FMA chains, ~369 on 2 cores).");
         line("");
         line("| dtype | one thread, GFLOP/s | all " + report.machine.cores + " threads, GFLOP/s |");
@@ -127,7 +127,8 @@ final class MarkdownReport {
     private void targets() {
         line("## Targets");
         line("");
-        line("The targets of issues 3 (`cpu`), 4 (`nd4j`) and 5 (this harness), checked against this run. "
+        line("The targets of issues 3 (`cpu`), 4 (`nd4j`), 5 (this harness) and 13 (`cpu` against PyTorch eager, "
+                + "`torch`, and `nd4j`), checked against this run. "
                 + "\"DL4J\" is its best thread setting per shape; OpenBLAS is `" + report.yardstick().orElse("openblas")
                 + "` (see GEMM).");
         line("");
@@ -164,7 +165,7 @@ final class MarkdownReport {
         line("- **% of peak** = GFLOP/s over the all-core FMA peak of the step's dtype measured above.");
         line("- **vs DL4J** = samples/s over the best DL4J thread setting on that workload. DL4J subjects: "
                 + "`dl4j-omp1-blas1` runs ND4J's OpenMP and OpenBLAS on one thread (what OMP_NUM_THREADS=1 "
-                + "does, DESIGN.md: 12x faster than ND4J's default on mnist b128), `dl4j-omp1-blasall` keeps "
+                + "does, docs/design.md: 12x faster than ND4J's default on mnist b128), `dl4j-omp1-blasall` keeps "
                 + "OpenMP on one thread and gives OpenBLAS every core, `dl4j` is ND4J's default. The "
                 + "settings are applied inside each fork through ND4J's API and read back (see the run log's "
                 + "`# subject:` lines).");

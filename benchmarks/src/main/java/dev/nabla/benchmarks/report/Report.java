@@ -251,6 +251,50 @@ final class Report {
         GemmProblem.namedProducts().forEach(products::add);
         gemmVsYardstick("3", products, List.of("1", "all"), 0.7,
                 "`cpu` on the MLP-shaped products >= 0.7x OpenBLAS (one thread and all cores)");
+        List<Workload> issue13 = suite.subList(1, suite.size());
+        everyShape("13", "cpu", "torch", 1.2, issue13);
+        everyShape("13", "cpu", "nd4j", 1.0, issue13);
+        percentOfPeak("13", "cpu", wide, 80);
+        percentOfPeak("13", "cpu", Workload.of("mnist", 1024, "float32"), 70);
+    }
+
+    /** {@code subject} >= factor x {@code peer} samples/s on every workload of the suite. */
+    private void everyShape(String issue, String subject, String peer, double factor, List<Workload> suite) {
+        String goal = String.format(Locale.ROOT, "`%s` >= %sx `%s` samples/s on every shape", subject,
+                Format.plain(factor), peer);
+        List<String> parts = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        boolean allMet = true;
+        for (Workload w : suite) {
+            Optional<SgdRow> row = sgd(w, subject);
+            Optional<SgdRow> other = sgd(w, peer);
+            if (row.isEmpty() || other.isEmpty()) {
+                missing.add(w.label());
+                continue;
+            }
+            double ratio = row.get().samplesPerSecond().mean() / other.get().samplesPerSecond().mean();
+            allMet &= ratio >= factor;
+            parts.add(w.label() + ": " + Format.ratio(ratio) + "x");
+        }
+        String measured = String.join("; ", parts) + (missing.isEmpty() ? "" : (parts.isEmpty() ? "" : "; ")
+                + "no " + subject + " or " + peer + " result for " + String.join(", ", missing));
+        Status status = !missing.isEmpty() ? Status.NOT_MEASURED : allMet ? Status.MET : Status.NOT_MET;
+        targets.add(new Target(issue, goal, status, measured));
+    }
+
+    /** {@code subject}'s effective GFLOP/s on {@code w} >= pct % of the all-core FMA peak of its dtype. */
+    private void percentOfPeak(String issue, String subject, Workload w, double pct) {
+        String goal = String.format(Locale.ROOT, "`%s` on %s >= %s%% of the %s FMA peak (effective GFLOP/s)",
+                subject, w.label(), Format.plain(pct), w.dtype());
+        Optional<SgdRow> row = sgd(w, subject);
+        if (row.isEmpty() || peak(w.dtype(), true).isEmpty()) {
+            targets.add(new Target(issue, goal, Status.NOT_MEASURED, missing(row.isEmpty() ? subject + " on " + w.label() : null,
+                    peak(w.dtype(), true).isEmpty() ? "PeakFlopsBenchmark, all threads" : null)));
+            return;
+        }
+        targets.add(new Target(issue, goal, row.get().percentOfPeak() >= pct ? Status.MET : Status.NOT_MET,
+                String.format(Locale.ROOT, "%s GFLOP/s = %s%% of %s GFLOP/s", Format.number(row.get().gflops()),
+                        Format.number(row.get().percentOfPeak()), Format.number(peakFor(w.dtype(), machine.cores)))));
     }
 
     private void sgdRatio(String issue, String subject, Workload w, double factor) {

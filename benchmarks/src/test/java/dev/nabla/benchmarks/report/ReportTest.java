@@ -113,6 +113,23 @@ class ReportTest {
     }
 
     @Test
+    void checksIssue13AgainstTorchNd4jAndThePeak() throws IOException {
+        typicalRun();
+        sgd("wide", "torch", "wide", 256, "float32", 0.9);
+        Report r = report();
+        Report.Target torch = target(r, "`cpu` >= 1.2x `torch` samples/s on every shape");
+        assertEquals(Report.Status.NOT_MEASURED, torch.status(), "no mnist results");
+        assertTrue(torch.measured().contains("wide 1024-4096-4096-1024 b256 float32: 1.11x")
+                && torch.measured().contains("no cpu or torch result for mnist 784-256-256-10 b32 float32"), torch.measured());
+        Report.Target nd4j = target(r, "`cpu` >= 1x `nd4j` samples/s on every shape");
+        assertTrue(nd4j.measured().contains("wide 1024-4096-4096-1024 b256 float32: 1.25x"), nd4j.measured());
+        Report.Target peak = target(r, "`cpu` on wide 1024-4096-4096-1024 b256 float32 >= 80% of the float32 FMA peak");
+        assertEquals(Report.Status.NOT_MET, peak.status());
+        assertTrue(peak.measured().startsWith("36.5 GFLOP/s = 12.2% of 300 GFLOP/s"), peak.measured());
+        assertEquals(Report.Status.NOT_MEASURED, target(r, "`cpu` on mnist 784-256-256-10 b1024 float32 >= 70%").status());
+    }
+
+    @Test
     void rendersTheTablesAndTheTargets() throws IOException {
         typicalRun();
         Report r = report();
