@@ -50,30 +50,55 @@ import java.io.UncheckedIOException;
 public final class NablaEstimator extends Estimator<NablaModel> implements DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
 
+    /** @serial this stage's unique id */
     private final String uid;
+    /** @serial the param {@code layers} */
     private final IntArrayParam layers;
+    /** @serial the param {@code loss} */
     private final Param<String> loss;
+    /** @serial the param {@code learningRate} */
     private final DoubleParam learningRate;
+    /** @serial the param {@code momentum} */
     private final DoubleParam momentum;
+    /** @serial the param {@code batchSize} */
     private final IntParam batchSize;
+    /** @serial the param {@code epochs} */
     private final IntParam epochs;
+    /** @serial the param {@code seed} */
     private final LongParam seed;
+    /** @serial the param {@code backend} */
     private final Param<String> backend;
+    /** @serial the param {@code threads} */
     private final IntParam threads;
+    /** @serial the param {@code mode} */
     private final Param<String> mode;
+    /** @serial the param {@code averageSteps} */
     private final IntParam averageSteps;
+    /** @serial the param {@code numPartitions} */
     private final IntParam numPartitions;
+    /** @serial the param {@code dtype} */
     private final Param<String> dtype;
+    /** @serial the param {@code validationFraction} */
     private final DoubleParam validationFraction;
+    /** @serial the param {@code featuresCol} */
     private final Param<String> featuresCol;
+    /** @serial the param {@code labelCol} */
     private final Param<String> labelCol;
+    /** @serial the param {@code predictionCol} */
     private final Param<String> predictionCol;
+    /** @serial the param {@code outputCol} */
     private final Param<String> outputCol;
 
+    /** An estimator with a random uid and the default params; its layer sizes must be set before {@code fit}. */
     public NablaEstimator() {
         this(Identifiable$.MODULE$.randomUID("nabla"));
     }
 
+    /**
+     * An estimator with the given uid (Spark ML's reader uses this) and the default params.
+     *
+     * @param uid the stage's unique id
+     */
     public NablaEstimator(String uid) {
         this.uid = uid;
         layers = new IntArrayParam(this, "layers", "layer sizes: inputs, hidden..., outputs");
@@ -118,163 +143,361 @@ public final class NablaEstimator extends Estimator<NablaModel> implements Defau
         return uid;
     }
 
+    /**
+     * The param {@code layers}: layer sizes: inputs, hidden..., outputs.
+     *
+     * @return the param
+     */
     public IntArrayParam layers() {
         return layers;
     }
 
+    /**
+     * The param {@code loss}: mse or bce.
+     *
+     * @return the param
+     */
     public Param<String> loss() {
         return loss;
     }
 
+    /**
+     * The param {@code learningRate}: SGD step size (default: 2.0 with mse, 0.5 with bce).
+     *
+     * @return the param
+     */
     public DoubleParam learningRate() {
         return learningRate;
     }
 
+    /**
+     * The param {@code momentum}: SGD momentum in [0, 1).
+     *
+     * @return the param
+     */
     public DoubleParam momentum() {
         return momentum;
     }
 
+    /**
+     * The param {@code batchSize}: rows per global mini-batch.
+     *
+     * @return the param
+     */
     public IntParam batchSize() {
         return batchSize;
     }
 
+    /**
+     * The param {@code epochs}: passes over the data.
+     *
+     * @return the param
+     */
     public IntParam epochs() {
         return epochs;
     }
 
+    /**
+     * The param {@code seed}: seed of the initial weights, the shuffle and the partitioning.
+     *
+     * @return the param
+     */
     public LongParam seed() {
         return seed;
     }
 
+    /**
+     * The param {@code backend}: Nabla backend id on the executors and the driver (cpu, reference, nd4j, ...).
+     *
+     * @return the param
+     */
     public Param<String> backend() {
         return backend;
     }
 
+    /**
+     * The param {@code threads}: backend threads per task (0: spark.task.cpus).
+     *
+     * @return the param
+     */
     public IntParam threads() {
         return threads;
     }
 
+    /**
+     * The param {@code mode}: sync (gradient sums every step) or average (parameter averaging every averageSteps steps).
+     *
+     * @return the param
+     */
     public Param<String> mode() {
         return mode;
     }
 
+    /**
+     * The param {@code averageSteps}: local steps between two averages in average mode.
+     *
+     * @return the param
+     */
     public IntParam averageSteps() {
         return averageSteps;
     }
 
+    /**
+     * The param {@code numPartitions}: partitions of the training rows (0: Spark's default parallelism).
+     *
+     * @return the param
+     */
     public IntParam numPartitions() {
         return numPartitions;
     }
 
+    /**
+     * The param {@code dtype}: float32 or float64.
+     *
+     * @return the param
+     */
     public Param<String> dtype() {
         return dtype;
     }
 
+    /**
+     * The param {@code validationFraction}: a seeded random fraction of the rows held out and evaluated after every epoch (0: none).
+     *
+     * @return the param
+     */
     public DoubleParam validationFraction() {
         return validationFraction;
     }
 
+    /**
+     * The param {@code featuresCol}: features column: Vector or array&lt;float|double&gt;.
+     *
+     * @return the param
+     */
     public Param<String> featuresCol() {
         return featuresCol;
     }
 
+    /**
+     * The param {@code labelCol}: label column: class index, one-hot or target Vector/array.
+     *
+     * @return the param
+     */
     public Param<String> labelCol() {
         return labelCol;
     }
 
+    /**
+     * The param {@code predictionCol}: prediction column the model adds (argmax class, or 0/1 with one output).
+     *
+     * @return the param
+     */
     public Param<String> predictionCol() {
         return predictionCol;
     }
 
+    /**
+     * The param {@code outputCol}: column of the network's outputs (a Vector) the model adds.
+     *
+     * @return the param
+     */
     public Param<String> outputCol() {
         return outputCol;
     }
 
+    /**
+     * Sets {@link #layers()}.
+     *
+     * @param sizes the new value
+     * @return this estimator
+     */
     public NablaEstimator setLayers(int... sizes) {
         set(layers, LayerSizes.validate(sizes.clone()));
         return this;
     }
 
+    /**
+     * Sets {@link #loss()}.
+     *
+     * @param value the new value
+     * @return this estimator
+     */
     public NablaEstimator setLoss(String value) {
         set(loss, Loss.parse(value).toString());
         return this;
     }
 
+    /**
+     * Sets {@link #learningRate()}.
+     *
+     * @param value the new value
+     * @return this estimator
+     */
     public NablaEstimator setLearningRate(double value) {
         set(learningRate, value);
         return this;
     }
 
+    /**
+     * Sets {@link #momentum()}.
+     *
+     * @param value the new value
+     * @return this estimator
+     */
     public NablaEstimator setMomentum(double value) {
         set(momentum, value);
         return this;
     }
 
+    /**
+     * Sets {@link #batchSize()}.
+     *
+     * @param value the new value
+     * @return this estimator
+     */
     public NablaEstimator setBatchSize(int value) {
         set(batchSize, value);
         return this;
     }
 
+    /**
+     * Sets {@link #epochs()}.
+     *
+     * @param value the new value
+     * @return this estimator
+     */
     public NablaEstimator setEpochs(int value) {
         set(epochs, value);
         return this;
     }
 
+    /**
+     * Sets {@link #seed()}.
+     *
+     * @param value the new value
+     * @return this estimator
+     */
     public NablaEstimator setSeed(long value) {
         set(seed, value);
         return this;
     }
 
+    /**
+     * Sets {@link #backend()}.
+     *
+     * @param id the new value
+     * @return this estimator
+     */
     public NablaEstimator setBackend(String id) {
         set(backend, id);
         return this;
     }
 
+    /**
+     * Sets {@link #threads()}.
+     *
+     * @param value the new value
+     * @return this estimator
+     */
     public NablaEstimator setThreads(int value) {
         set(threads, value);
         return this;
     }
 
+    /**
+     * Sets {@link #mode()}.
+     *
+     * @param value the new value
+     * @return this estimator
+     */
     public NablaEstimator setMode(String value) {
         set(mode, SparkTraining.Mode.parse(value).toString());
         return this;
     }
 
+    /**
+     * Sets {@link #averageSteps()}.
+     *
+     * @param value the new value
+     * @return this estimator
+     */
     public NablaEstimator setAverageSteps(int value) {
         set(averageSteps, value);
         return this;
     }
 
+    /**
+     * Sets {@link #numPartitions()}.
+     *
+     * @param value the new value
+     * @return this estimator
+     */
     public NablaEstimator setNumPartitions(int value) {
         set(numPartitions, value);
         return this;
     }
 
+    /**
+     * Sets {@link #dtype()}.
+     *
+     * @param value the new value
+     * @return this estimator
+     */
     public NablaEstimator setDtype(String value) {
         set(dtype, DType.parse(value).toString());
         return this;
     }
 
+    /**
+     * Sets {@link #validationFraction()}.
+     *
+     * @param value the new value
+     * @return this estimator
+     */
     public NablaEstimator setValidationFraction(double value) {
         set(validationFraction, value);
         return this;
     }
 
+    /**
+     * Sets {@link #featuresCol()}.
+     *
+     * @param value the new value
+     * @return this estimator
+     */
     public NablaEstimator setFeaturesCol(String value) {
         set(featuresCol, value);
         return this;
     }
 
+    /**
+     * Sets {@link #labelCol()}.
+     *
+     * @param value the new value
+     * @return this estimator
+     */
     public NablaEstimator setLabelCol(String value) {
         set(labelCol, value);
         return this;
     }
 
+    /**
+     * Sets {@link #predictionCol()}.
+     *
+     * @param value the new value
+     * @return this estimator
+     */
     public NablaEstimator setPredictionCol(String value) {
         set(predictionCol, value);
         return this;
     }
 
+    /**
+     * Sets {@link #outputCol()}.
+     *
+     * @param value the new value
+     * @return this estimator
+     */
     public NablaEstimator setOutputCol(String value) {
         set(outputCol, value);
         return this;
@@ -299,7 +522,12 @@ public final class NablaEstimator extends Estimator<NablaModel> implements Defau
         return (Double) getOrDefault(p);
     }
 
-    /** The SGD settings these params give (checked: positive batch, momentum in [0, 1), ...). */
+    /**
+     * The SGD settings these params give (checked: positive batch, momentum in [0, 1), ...).
+     *
+     * @return the settings {@code fit} trains with
+     * @throws IllegalArgumentException when a param is out of range
+     */
     public TrainingSettings settings() {
         Loss l = Loss.parse(value(loss));
         double lr = isDefined(learningRate) ? doubleValue(learningRate) : TrainingSettings.defaultLearningRate(l);
@@ -352,10 +580,21 @@ public final class NablaEstimator extends Estimator<NablaModel> implements Defau
         return defaultCopy(extra);
     }
 
+    /**
+     * Spark ML's reader of saved estimators (params only).
+     *
+     * @return a reader
+     */
     public static MLReader<NablaEstimator> read() {
         return new DefaultParamsReader<>();
     }
 
+    /**
+     * Loads an estimator saved with {@code write().save(path)}.
+     *
+     * @param path the directory it was saved to (any Hadoop file system)
+     * @return the estimator with its saved params
+     */
     public static NablaEstimator load(String path) {
         return read().load(path);
     }

@@ -59,15 +59,24 @@ public final class NablaModel extends Model<NablaModel> implements MLWritable {
     public static final String DATA_FILE = "data/model.safetensors";
     private static final int PREDICT_BATCH = 512;
 
+    /** @serial this stage's unique id */
     private final String uid;
+    /** @serial the trained weights and biases */
     private final Parameters parameters;
+    /** @serial the network's dtype */
     private final DType dtype;
+    /** @serial the network's loss */
     private final Loss loss;
     private final transient List<EpochReport> history;
+    /** @serial the param {@code featuresCol} */
     private final Param<String> featuresCol;
+    /** @serial the param {@code predictionCol} */
     private final Param<String> predictionCol;
+    /** @serial the param {@code outputCol} */
     private final Param<String> outputCol;
+    /** @serial the param {@code backend} */
     private final Param<String> backend;
+    /** @serial the param {@code threads} */
     private final IntParam threads;
 
     NablaModel(String uid, Parameters parameters, DType dtype, Loss loss, List<EpochReport> history) {
@@ -88,7 +97,15 @@ public final class NablaModel extends Model<NablaModel> implements MLWritable {
         setDefault(threads, 0);
     }
 
-    /** A model holding {@code parameters} (e.g. read from a Nabla model file). */
+    /**
+     * A model holding {@code parameters} (e.g. read from a Nabla model file), with a random uid and
+     * the default params.
+     *
+     * @param parameters the network's weights and biases (copied)
+     * @param dtype      the dtype its network computes in
+     * @param loss       the loss it was trained with
+     * @return the model
+     */
     public static NablaModel of(Parameters parameters, DType dtype, Loss loss) {
         return new NablaModel(org.apache.spark.ml.util.Identifiable$.MODULE$.randomUID("nabla"), parameters, dtype,
                 loss, null);
@@ -99,79 +116,166 @@ public final class NablaModel extends Model<NablaModel> implements MLWritable {
         return uid;
     }
 
+    /**
+     * The param {@code featuresCol}: features column: Vector or array&lt;float|double&gt;.
+     *
+     * @return the param
+     */
     public Param<String> featuresCol() {
         return featuresCol;
     }
 
+    /**
+     * The param {@code predictionCol}: prediction column (argmax class, or 0/1 with one output).
+     *
+     * @return the param
+     */
     public Param<String> predictionCol() {
         return predictionCol;
     }
 
+    /**
+     * The param {@code outputCol}: column of the network's outputs (a Vector).
+     *
+     * @return the param
+     */
     public Param<String> outputCol() {
         return outputCol;
     }
 
+    /**
+     * The param {@code backend}: Nabla backend id the executors predict on.
+     *
+     * @return the param
+     */
     public Param<String> backend() {
         return backend;
     }
 
+    /**
+     * The param {@code threads}: backend threads per task (0: spark.task.cpus).
+     *
+     * @return the param
+     */
     public IntParam threads() {
         return threads;
     }
 
+    /**
+     * Sets {@link #featuresCol()}.
+     *
+     * @param value the new value
+     * @return this model
+     */
     public NablaModel setFeaturesCol(String value) {
         set(featuresCol, value);
         return this;
     }
 
+    /**
+     * Sets {@link #predictionCol()}.
+     *
+     * @param value the new value
+     * @return this model
+     */
     public NablaModel setPredictionCol(String value) {
         set(predictionCol, value);
         return this;
     }
 
+    /**
+     * Sets {@link #outputCol()}.
+     *
+     * @param value the new value
+     * @return this model
+     */
     public NablaModel setOutputCol(String value) {
         set(outputCol, value);
         return this;
     }
 
+    /**
+     * Sets {@link #backend()}.
+     *
+     * @param id the new value
+     * @return this model
+     */
     public NablaModel setBackend(String id) {
         set(backend, id);
         return this;
     }
 
+    /**
+     * Sets {@link #threads()}.
+     *
+     * @param value the new value
+     * @return this model
+     */
     public NablaModel setThreads(int value) {
         set(threads, value);
         return this;
     }
 
-    /** A copy of the trained weights. */
+    /**
+     * A copy of the trained weights.
+     *
+     * @return the weights and biases, per layer
+     */
     public Parameters parameters() {
         return parameters.copy();
     }
 
+    /**
+     * The network's layer sizes.
+     *
+     * @return inputs, hidden sizes, outputs
+     */
     public int[] layers() {
         return parameters.sizes();
     }
 
+    /**
+     * The dtype the network computes in.
+     *
+     * @return float32 or float64
+     */
     public DType dtype() {
         return dtype;
     }
 
+    /**
+     * The loss the network was trained with.
+     *
+     * @return mse or bce
+     */
     public Loss loss() {
         return loss;
     }
 
-    /** The epochs of the training run that made this model (empty for a loaded one). */
+    /**
+     * The epochs of the training run that made this model.
+     *
+     * @return one report per epoch; empty for a loaded model
+     */
     public List<EpochReport> history() {
         return history == null ? List.of() : history;
     }
 
-    /** A network on {@code backend} holding these weights; the caller closes it. */
+    /**
+     * A network on {@code backend} holding these weights; the caller closes it.
+     *
+     * @param backend the backend the network computes on
+     * @return a new network
+     */
     public Network toNetwork(Backend backend) {
         return new Network(backend, dtype, loss, parameters);
     }
 
-    /** The model as a Nabla model file (safetensors). */
+    /**
+     * The model as a Nabla model file (safetensors).
+     *
+     * @return the file's bytes, as {@code ModelFile.read} reads them
+     */
     public byte[] toSafetensors() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
@@ -327,10 +431,21 @@ public final class NablaModel extends Model<NablaModel> implements MLWritable {
         return new Writer(this);
     }
 
+    /**
+     * Spark ML's reader of saved models.
+     *
+     * @return a reader
+     */
     public static MLReader<NablaModel> read() {
         return new Reader();
     }
 
+    /**
+     * Loads a model saved with {@code write().save(path)}.
+     *
+     * @param path the directory it was saved to (any Hadoop file system)
+     * @return the model
+     */
     public static NablaModel load(String path) {
         return read().load(path);
     }

@@ -17,12 +17,20 @@ import java.util.Locale;
  */
 public record SparkRunStats(long steps, long jobs, double jobSeconds, double taskSeconds, double driverSeconds,
                             double broadcastSeconds, long broadcastBytes, long resultBytes, int partitions) {
-    /** Mean wall seconds per Spark job. */
+    /**
+     * Mean wall seconds per Spark job.
+     *
+     * @return jobSeconds / jobs, or 0 without jobs
+     */
     public double secondsPerJob() {
         return jobs == 0 ? 0 : jobSeconds / jobs;
     }
 
-    /** Mean wall seconds per step, jobs and driver work together. */
+    /**
+     * Mean wall seconds per step, jobs and driver work together.
+     *
+     * @return (jobSeconds + driverSeconds) / steps, or 0 without steps
+     */
     public double secondsPerStep() {
         return steps == 0 ? 0 : (jobSeconds + driverSeconds) / steps;
     }

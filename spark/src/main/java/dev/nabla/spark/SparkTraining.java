@@ -48,9 +48,18 @@ public final class SparkTraining implements StepEngine.Factory {
 
     /** How the executors' work becomes a step. */
     public enum Mode {
-        SYNC, AVERAGE;
+        /** Gradient sums over the partitions every step, the step on the driver: one machine's algorithm. */
+        SYNC,
+        /** K local steps per partition, then weights and momentum averaged (dl4j-spark's parameter averaging). */
+        AVERAGE;
 
-        /** {@code sync} or {@code average}. */
+        /**
+         * The mode named {@code text}, case-insensitively.
+         *
+         * @param text {@code sync} or {@code average}
+         * @return the mode
+         * @throws IllegalArgumentException for any other text
+         */
         public static Mode parse(String text) {
             for (Mode m : values()) {
                 if (m.name().equalsIgnoreCase(text.trim())) {
@@ -87,33 +96,69 @@ public final class SparkTraining implements StepEngine.Factory {
         this.inlineWeightsBytes = b.inlineWeightsBytes;
     }
 
+    /**
+     * Settings for training on {@code session}'s Spark context.
+     *
+     * @param session a running Spark session (its context runs the jobs)
+     * @return a builder with the defaults: sync, backend cpu, Spark's default parallelism
+     */
     public static Builder on(SparkSession session) {
         return new Builder(JavaSparkContext.fromSparkContext(session.sparkContext()));
     }
 
+    /**
+     * Settings for training on a Spark context.
+     *
+     * @param context a running Spark context
+     * @return a builder with the defaults: sync, backend cpu, Spark's default parallelism
+     */
     public static Builder on(SparkContext context) {
         return new Builder(JavaSparkContext.fromSparkContext(context));
     }
 
+    /**
+     * How the executors' work becomes a step.
+     *
+     * @return sync or average
+     */
     public Mode mode() {
         return mode;
     }
 
+    /**
+     * K, the local steps between two averages (used in average mode only).
+     *
+     * @return at least 1
+     */
     public int averageSteps() {
         return averageSteps;
     }
 
+    /**
+     * The backend id the executors compute on.
+     *
+     * @return e.g. {@code cpu}
+     */
     public String backendId() {
         return backendId;
     }
 
-    /** The partitions a run over {@code rows} rows uses. */
+    /**
+     * The partitions a run over {@code rows} rows uses.
+     *
+     * @param rows the training rows
+     * @return the partitions set (or Spark's default parallelism), at most one per row, at least 1
+     */
     public int partitionsFor(int rows) {
         int p = partitions > 0 ? partitions : spark.defaultParallelism();
         return Math.max(1, Math.min(p, rows));
     }
 
-    /** Counters of the last run started with this factory (steps, jobs, time, bytes), or null. */
+    /**
+     * Counters of the last run started with this factory.
+     *
+     * @return steps, jobs, time and bytes of that run (updated as it goes), or null before any run
+     */
     public SparkRunStats lastRun() {
         return lastRun;
     }
@@ -127,7 +172,11 @@ public final class SparkTraining implements StepEngine.Factory {
         return new SparkStepEngine(this, net, sgd, train, settings);
     }
 
-    /** e.g. "sync, 2 partitions, cpu on the executors (spark.task.cpus = 1 threads per task)". */
+    /**
+     * A one-line description of the settings.
+     *
+     * @return e.g. "sync, 2 partitions, cpu on the executors (spark.task.cpus = 1 threads per task)"
+     */
     public String describe() {
         return String.format(Locale.ROOT, "%s%s, %d partitions, %s on the executors (%s per task)", mode,
                 mode == Mode.AVERAGE ? " (averaged every " + averageSteps + " steps)" : "",
@@ -156,13 +205,24 @@ public final class SparkTraining implements StepEngine.Factory {
             this.spark = Objects.requireNonNull(spark, "spark context");
         }
 
-        /** {@link Mode#SYNC} (default) or {@link Mode#AVERAGE}. */
+        /**
+         * {@link Mode#SYNC} (default) or {@link Mode#AVERAGE}.
+         *
+         * @param mode the mode
+         * @return this builder
+         */
         public Builder mode(Mode mode) {
             this.mode = Objects.requireNonNull(mode, "mode");
             return this;
         }
 
-        /** K: local steps between two averages in {@link Mode#AVERAGE} (default 8). */
+        /**
+         * K: local steps between two averages in {@link Mode#AVERAGE} (default 8).
+         *
+         * @param k at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if k is below 1
+         */
         public Builder averageSteps(int k) {
             if (k < 1) {
                 throw new IllegalArgumentException("average steps must be at least 1, got " + k);
@@ -171,7 +231,13 @@ public final class SparkTraining implements StepEngine.Factory {
             return this;
         }
 
-        /** Partitions of the training rows (default: Spark's default parallelism; at most one per row). */
+        /**
+         * Partitions of the training rows (default: Spark's default parallelism; at most one per row).
+         *
+         * @param partitions the number of partitions, or 0 for Spark's default parallelism
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
         public Builder partitions(int partitions) {
             if (partitions < 0) {
                 throw new IllegalArgumentException("partitions must be positive (or 0: Spark's default), got " + partitions);
@@ -180,13 +246,24 @@ public final class SparkTraining implements StepEngine.Factory {
             return this;
         }
 
-        /** The backend id the executors compute on (default {@value #DEFAULT_BACKEND}). */
+        /**
+         * The backend id the executors compute on (default {@value #DEFAULT_BACKEND}).
+         *
+         * @param id a backend id installed on the executors
+         * @return this builder
+         */
         public Builder backend(String id) {
             this.backendId = Objects.requireNonNull(id, "backend id").trim();
             return this;
         }
 
-        /** Backend threads per task (default 0: the task's spark.task.cpus). */
+        /**
+         * Backend threads per task (default 0: the task's spark.task.cpus).
+         *
+         * @param threads threads, or 0 for spark.task.cpus
+         * @return this builder
+         * @throws IllegalArgumentException if negative
+         */
         public Builder threads(int threads) {
             if (threads < 0) {
                 throw new IllegalArgumentException("threads must be >= 0, got " + threads);
@@ -195,7 +272,13 @@ public final class SparkTraining implements StepEngine.Factory {
             return this;
         }
 
-        /** Depth of the tree that sums the partitions' results, as treeAggregate's (default 2). */
+        /**
+         * Depth of the tree that sums the partitions' results, as treeAggregate's (default 2).
+         *
+         * @param depth at least 1 (1: every partition's result goes to the driver)
+         * @return this builder
+         * @throws IllegalArgumentException if depth is below 1
+         */
         public Builder aggregationDepth(int depth) {
             if (depth < 1) {
                 throw new IllegalArgumentException("aggregation depth must be at least 1, got " + depth);
@@ -208,6 +291,10 @@ public final class SparkTraining implements StepEngine.Factory {
          * Weights (and momentum) of up to this many bytes travel inside each job's task binary, which
          * Spark broadcasts once per stage anyway; larger ones get a broadcast of their own, read once
          * per executor instead of once per task. Default 1 MB; 0: always a broadcast of their own.
+         *
+         * @param bytes the largest inline size, or 0
+         * @return this builder
+         * @throws IllegalArgumentException if negative
          */
         public Builder inlineWeightsBytes(long bytes) {
             if (bytes < 0) {
@@ -217,6 +304,11 @@ public final class SparkTraining implements StepEngine.Factory {
             return this;
         }
 
+        /**
+         * The engine factory with these settings.
+         *
+         * @return a factory to pass to {@code TrainingRun.Builder.engine}
+         */
         public SparkTraining build() {
             return new SparkTraining(this);
         }
