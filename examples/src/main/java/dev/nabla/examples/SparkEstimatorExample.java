@@ -54,27 +54,34 @@ public final class SparkEstimatorExample {
         Dataset<Row> train = digits != null ? idx(spark, digits, IdxLoader.Split.TRAIN) : points(spark, 1, 4000);
         Dataset<Row> test = digits != null ? idx(spark, digits, IdxLoader.Split.TEST) : points(spark, 2, 1000);
 
+        int[] layers = digits != null ? new int[] {784, 128, 10} : new int[] {4, 16, 3};
+        double learningRate = digits != null ? 0.5 : 4.0;
+        int batchSize = digits != null ? 256 : 100;
+
+        // README: begin (README.md shows this part, word for word; SparkEstimatorExampleTest checks it)
         NablaEstimator estimator = new NablaEstimator()
-                .setLayers(digits != null ? new int[] {784, 128, 10} : new int[] {4, 16, 3})
+                .setLayers(layers)           // inputs, hidden..., outputs: 784, 128, 10 for digits
                 .setLoss("bce")
-                .setLearningRate(digits != null ? 0.5 : 4.0)
-                .setBatchSize(digits != null ? 256 : 100)
+                .setLearningRate(learningRate)
+                .setBatchSize(batchSize)     // rows per global mini-batch, all partitions together
                 .setEpochs(epochs)
                 .setMode("sync")             // or "average" with setAverageSteps(K)
                 .setBackend("cpu")           // any Nabla backend id, on the executors
                 .setFeaturesCol("features")  // Vector or array<float|double>
                 .setLabelCol("label");       // class index, one-hot or target vector
         NablaModel model = estimator.fit(train);
-        model.history().forEach(e -> System.out.printf(Locale.ROOT, "epoch %d: loss %.5f, %.0f samples/s%n",
-                e.epoch(), e.loss(), e.samplesPerSecond()));
 
         Dataset<Row> scored = model.transform(test); // adds "outputs" (Vector) and "prediction" (double)
         double accuracy = new MulticlassClassificationEvaluator().setMetricName("accuracy")
                 .setLabelCol("label").setPredictionCol("prediction").evaluate(scored);
-        System.out.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100 * accuracy);
 
         model.write().overwrite().save(modelDir);   // Spark ML metadata + data/model.safetensors
         NablaModel loaded = NablaModel.load(modelDir);
+        // README: end
+
+        model.history().forEach(e -> System.out.printf(Locale.ROOT, "epoch %d: loss %.5f, %.0f samples/s%n",
+                e.epoch(), e.loss(), e.samplesPerSecond()));
+        System.out.printf(Locale.ROOT, "test accuracy %.2f%%%n", 100 * accuracy);
         System.out.println("saved and loaded " + modelDir + ": layers "
                 + java.util.Arrays.toString(loaded.layers()) + "; " + NablaModel.DATA_FILE + " is a Nabla model file ("
                 + ModelFile.read(Path.of(modelDir, NablaModel.DATA_FILE)).parameters().count() + " parameters)");
