@@ -169,6 +169,10 @@ final class MarkdownReport {
                 + "OpenMP on one thread and gives OpenBLAS every core, `dl4j` is ND4J's default. The "
                 + "settings are applied inside each fork through ND4J's API and read back (see the run log's "
                 + "`# subject:` lines).");
+        line("- **vs PyTorch** = samples/s over PyTorch eager's (`torch`: torch's default threads, one per core; "
+                + "the best of any `torch-N` too) on that workload: the same network, mse and plain SGD step, "
+                + "run by benchmarks/peers/torch_step.py (the run log's `# subject:` line names torch's version, "
+                + "threads and BLAS).");
         line("");
         chart("sgd-throughput.png", "samples/s per subject, one panel per workload");
         for (Map.Entry<Workload, List<Report.SgdRow>> e : report.sgd.entrySet()) {
@@ -177,14 +181,15 @@ final class MarkdownReport {
             line("");
             line(Format.flops(w.gemmFlopsPerStep()) + " of GEMM per step.");
             line("");
-            line("| backend | samples/s | step time | GFLOP/s | % of " + w.dtype() + " peak | vs DL4J |");
-            line("| --- | ---: | ---: | ---: | ---: | ---: |");
+            line("| backend | samples/s | step time | GFLOP/s | % of " + w.dtype() + " peak | vs DL4J | vs PyTorch |");
+            line("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
             for (Report.SgdRow row : e.getValue()) {
                 double stepSeconds = w.batch() / row.samplesPerSecond().mean();
                 line("| " + row.subject() + " | " + Format.withError(row.samplesPerSecond()) + " | "
                         + duration(stepSeconds) + " | " + Format.number(row.gflops()) + " | "
                         + Format.percent(row.percentOfPeak()) + " | "
-                        + (Double.isNaN(row.vsDl4j()) ? "no DL4J result" : Format.ratio(row.vsDl4j()) + "x") + " |");
+                        + (Double.isNaN(row.vsDl4j()) ? "no DL4J result" : Format.ratio(row.vsDl4j()) + "x") + " | "
+                        + (Double.isNaN(row.vsTorch()) ? "no PyTorch result" : Format.ratio(row.vsTorch()) + "x") + " |");
             }
             line("");
         }

@@ -32,7 +32,7 @@ final class Report {
     }
 
     record SgdRow(Workload workload, String subject, Value samplesPerSecond, double gflops, double percentOfPeak,
-                  double vsDl4j) {
+                  double vsDl4j, double vsTorch) {
     }
 
     record GemmRow(GemmProblem problem, String problemName, String backend, String threads, DType dtype, Value gflops,
@@ -134,6 +134,8 @@ final class Report {
         for (Workload w : order) {
             double dl4jSamples = byWorkload.get(w).stream().filter(r -> isDl4j(r.param("backend")))
                     .mapToDouble(r -> perSecond(r).mean() * w.batch()).max().orElse(Double.NaN);
+            double torchSamples = byWorkload.get(w).stream().filter(r -> isTorch(r.param("backend")))
+                    .mapToDouble(r -> perSecond(r).mean() * w.batch()).max().orElse(Double.NaN);
             double peak = peakFor(w.dtype(), machine.cores);
             List<SgdRow> rows = new ArrayList<>();
             for (JmhResult r : byWorkload.get(w)) {
@@ -144,7 +146,8 @@ final class Report {
                 }
                 Value samples = perSecond(r).times(w.batch());
                 double gflops = samples.mean() / w.batch() * w.gemmFlopsPerStep() / 1e9;
-                rows.add(new SgdRow(w, r.param("backend"), samples, gflops, 100 * gflops / peak, samples.mean() / dl4jSamples));
+                rows.add(new SgdRow(w, r.param("backend"), samples, gflops, 100 * gflops / peak, samples.mean() / dl4jSamples,
+                        samples.mean() / torchSamples));
             }
             rows.sort(Comparator.comparingDouble((SgdRow row) -> row.samplesPerSecond().mean()).reversed());
             sgd.put(w, rows);
@@ -169,6 +172,11 @@ final class Report {
 
     static boolean isDl4j(String subject) {
         return subject.equals(DL4J) || subject.startsWith(DL4J + "-");
+    }
+
+    /** The PyTorch peer: {@code torch} (its default threads) or {@code torch-N}. */
+    static boolean isTorch(String subject) {
+        return subject.equals("torch") || subject.startsWith("torch-");
     }
 
     private void readGemm() {

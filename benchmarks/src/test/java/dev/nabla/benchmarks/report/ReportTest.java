@@ -117,6 +117,10 @@ class ReportTest {
         typicalRun();
         sgd("wide", "torch", "wide", 256, "float32", 0.9);
         Report r = report();
+        Report.SgdRow cpu = r.sgd(dev.nabla.bench.Workload.of("wide", 256, "float32"), "cpu").orElseThrow();
+        assertEquals(1.0 / 0.9, cpu.vsTorch(), 1e-12, "the table's vs PyTorch column");
+        assertTrue(Double.isNaN(r.sgd(dev.nabla.bench.Workload.of("tiny", 1, "float32"), "cpu").orElseThrow().vsTorch()),
+                "no torch row on tiny: no ratio");
         Report.Target torch = target(r, "`cpu` >= 1.2x `torch` samples/s on every shape");
         assertEquals(Report.Status.NOT_MEASURED, torch.status(), "no mnist results");
         assertTrue(torch.measured().contains("wide 1024-4096-4096-1024 b256 float32: 1.11x")
