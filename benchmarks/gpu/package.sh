@@ -23,7 +23,7 @@ fi
 echo "package.sh: JDK $jdk"
 
 echo "package.sh: building the CLI and backend-cuda's test classes (mvn -DskipTests package)..."
-(cd "$root" && JAVA_HOME="$jdk" mvn -q -B -DskipTests -pl cli,backend-cuda -am package)
+(cd "$root" && JAVA_HOME="$jdk" mvn -q -B -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true -pl cli,backend-cuda -am package)
 if [[ ! -f "$root/backend-cuda/target/classes/dev/nabla/backend/cuda/ffm/CudaBackend.class" ]]; then
   echo "package.sh: backend-cuda was built without its Java 22 half; see the build's warning" >&2
   exit 2
@@ -37,15 +37,15 @@ mkdir -p "$bundle/lib" "$bundle/test"
 cp "$root/cli/target/nabla-cli.jar" "$bundle/lib/"
 for j in "$root"/cli/target/lib/*.jar; do
   case "$(basename "$j")" in
-    nabla-api-*|nabla-backend-cpu-*|nabla-backend-cuda-*|picocli-*|progressbar-*|jline-*|slf4j-*) cp "$j" "$bundle/lib/" ;;
+    nabla-api-*|nabla-core-*|nabla-backend-reference-*|nabla-backend-cpu-*|nabla-backend-cuda-*|picocli-*|progressbar-*|jline-*|slf4j-*) cp "$j" "$bundle/lib/" ;;
   esac
 done
 
-# The conformance suite: JUnit's console launcher, nabla-api's test-jar, backend-cuda's test classes.
+# The conformance suite: JUnit's console launcher, nabla-core's test-jar, backend-cuda's test classes.
 (cd "$root" && mvn -q -B -N dependency:copy \
     -Dartifact="org.junit.platform:junit-platform-console-standalone:$junit_version" \
     -DoutputDirectory="$bundle/test")
-cp "$root"/api/target/nabla-api-*-tests.jar "$bundle/test/"
+cp "$root"/core/target/nabla-core-*-tests.jar "$bundle/test/"
 mkdir -p "$bundle/test/classes"
 cp -r "$root/backend-cuda/target/test-classes/." "$bundle/test/classes/"
 

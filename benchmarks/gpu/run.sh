@@ -100,7 +100,7 @@ fi
 
 section "conformance suite on cuda: own GEMM, then cuBLAS (JUnit console; skipped classes say why)"
 cp_tests="$bundle/test/classes"
-for j in "$bundle"/test/nabla-api-*-tests.jar "$bundle"/lib/*.jar; do cp_tests="$cp_tests:$j"; done
+for j in "$bundle"/test/nabla-core-*-tests.jar "$bundle"/lib/*.jar; do cp_tests="$cp_tests:$j"; done
 step 300 "$java" "${flags[@]}" -Dnabla.cuda.source.dir="$root/backend-cuda/src/main/cuda" \
     -Dnabla.cuda.build.dir="${TMPDIR:-/tmp}/nabla-build" \
     -jar "$bundle"/test/junit-platform-console-standalone-*.jar execute \

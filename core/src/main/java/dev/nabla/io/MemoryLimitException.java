@@ -7,9 +7,9 @@ package dev.nabla.io;
  */
 public final class MemoryLimitException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
-    /** @serial the bytes asked for */
+    /** The bytes asked for. */
     private final long requested;
-    /** @serial the bytes that could be had */
+    /** The bytes that could be had. */
     private final long limit;
 
     /**

@@ -11,13 +11,13 @@ import java.util.Locale;
 public final class TrainingDivergedException extends TrainingException {
     private static final long serialVersionUID = 1L;
 
-    /** @serial the epoch, from 1 */
+    /** The epoch, from 1. */
     private final int epoch;
-    /** @serial the batch within the epoch, from 1 */
+    /** The batch within the epoch, from 1. */
     private final int batch;
-    /** @serial the batch loss, NaN or infinite */
+    /** The batch loss, NaN or infinite. */
     private final double loss;
-    /** @serial the learning rate in use */
+    /** The learning rate in use. */
     private final double learningRate;
     private final transient Path lastCheckpoint;
 

@@ -50,43 +50,43 @@ import java.io.UncheckedIOException;
 public final class NablaEstimator extends Estimator<NablaModel> implements DefaultParamsWritable {
     private static final long serialVersionUID = 1L;
 
-    /** @serial this stage's unique id */
+    /** This stage's unique id. */
     private final String uid;
-    /** @serial the param {@code layers} */
+    /** The param {@code layers}. */
     private final IntArrayParam layers;
-    /** @serial the param {@code loss} */
+    /** The param {@code loss}. */
     private final Param<String> loss;
-    /** @serial the param {@code learningRate} */
+    /** The param {@code learningRate}. */
     private final DoubleParam learningRate;
-    /** @serial the param {@code momentum} */
+    /** The param {@code momentum}. */
     private final DoubleParam momentum;
-    /** @serial the param {@code batchSize} */
+    /** The param {@code batchSize}. */
     private final IntParam batchSize;
-    /** @serial the param {@code epochs} */
+    /** The param {@code epochs}. */
     private final IntParam epochs;
-    /** @serial the param {@code seed} */
+    /** The param {@code seed}. */
     private final LongParam seed;
-    /** @serial the param {@code backend} */
+    /** The param {@code backend}. */
     private final Param<String> backend;
-    /** @serial the param {@code threads} */
+    /** The param {@code threads}. */
     private final IntParam threads;
-    /** @serial the param {@code mode} */
+    /** The param {@code mode}. */
     private final Param<String> mode;
-    /** @serial the param {@code averageSteps} */
+    /** The param {@code averageSteps}. */
     private final IntParam averageSteps;
-    /** @serial the param {@code numPartitions} */
+    /** The param {@code numPartitions}. */
     private final IntParam numPartitions;
-    /** @serial the param {@code dtype} */
+    /** The param {@code dtype}. */
     private final Param<String> dtype;
-    /** @serial the param {@code validationFraction} */
+    /** The param {@code validationFraction}. */
     private final DoubleParam validationFraction;
-    /** @serial the param {@code featuresCol} */
+    /** The param {@code featuresCol}. */
     private final Param<String> featuresCol;
-    /** @serial the param {@code labelCol} */
+    /** The param {@code labelCol}. */
     private final Param<String> labelCol;
-    /** @serial the param {@code predictionCol} */
+    /** The param {@code predictionCol}. */
     private final Param<String> predictionCol;
-    /** @serial the param {@code outputCol} */
+    /** The param {@code outputCol}. */
     private final Param<String> outputCol;
 
     /** An estimator with a random uid and the default params; its layer sizes must be set before {@code fit}. */

@@ -59,24 +59,24 @@ public final class NablaModel extends Model<NablaModel> implements MLWritable {
     public static final String DATA_FILE = "data/model.safetensors";
     private static final int PREDICT_BATCH = 512;
 
-    /** @serial this stage's unique id */
+    /** This stage's unique id. */
     private final String uid;
-    /** @serial the trained weights and biases */
+    /** The trained weights and biases. */
     private final Parameters parameters;
-    /** @serial the network's dtype */
+    /** The network's dtype. */
     private final DType dtype;
-    /** @serial the network's loss */
+    /** The network's loss. */
     private final Loss loss;
     private final transient List<EpochReport> history;
-    /** @serial the param {@code featuresCol} */
+    /** The param {@code featuresCol}. */
     private final Param<String> featuresCol;
-    /** @serial the param {@code predictionCol} */
+    /** The param {@code predictionCol}. */
     private final Param<String> predictionCol;
-    /** @serial the param {@code outputCol} */
+    /** The param {@code outputCol}. */
     private final Param<String> outputCol;
-    /** @serial the param {@code backend} */
+    /** The param {@code backend}. */
     private final Param<String> backend;
-    /** @serial the param {@code threads} */
+    /** The param {@code threads}. */
     private final IntParam threads;
 
     NablaModel(String uid, Parameters parameters, DType dtype, Loss loss, List<EpochReport> history) {

@@ -11,6 +11,10 @@ import dev.nabla.tensor.Backend;
  * without it the provider reports itself unavailable instead of failing on first use.
  */
 public final class CpuProvider implements BackendProvider {
+    /** Made by {@link java.util.ServiceLoader}, which needs a public no-argument constructor. */
+    public CpuProvider() {
+    }
+
     /** The backend's id: {@value}. */
     public static final String ID = "cpu";
     private static final String VECTOR_MODULE = "jdk.incubator.vector";

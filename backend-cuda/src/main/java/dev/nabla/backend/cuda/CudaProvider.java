@@ -19,6 +19,10 @@ import java.nio.file.Path;
  * the answer is kept.
  */
 public final class CudaProvider implements BackendProvider {
+    /** Made by {@link java.util.ServiceLoader}, which needs a public no-argument constructor. */
+    public CudaProvider() {
+    }
+
     /** The backend's id: {@value}. */
     public static final String ID = "cuda";
     /** The first Java release whose java.lang.foreign is final. */

@@ -12,6 +12,10 @@ import dev.nabla.tensor.Backend;
  * unsupported GPU (Ada, Hopper) or no GPU is reported, not crashed on.
  */
 public final class Nd4jCudaProvider implements BackendProvider {
+    /** Made by {@link java.util.ServiceLoader}, which needs a public no-argument constructor. */
+    public Nd4jCudaProvider() {
+    }
+
     /** The backend's id: {@value}. */
     public static final String ID = "nd4j-cuda";
 

@@ -21,6 +21,10 @@ import java.util.Locale;
  * JVM. Availability loads ND4J's native code once; a failure becomes the unavailability reason.
  */
 public final class Nd4jProvider implements BackendProvider {
+    /** Made by {@link java.util.ServiceLoader}, which needs a public no-argument constructor. */
+    public Nd4jProvider() {
+    }
+
     /** The backend's id: {@value}. */
     public static final String ID = "nd4j";
 

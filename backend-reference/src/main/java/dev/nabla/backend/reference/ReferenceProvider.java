@@ -10,6 +10,10 @@ import dev.nabla.tensor.Backend;
  * ignores every option (including the thread count).
  */
 public final class ReferenceProvider implements BackendProvider {
+    /** Made by {@link java.util.ServiceLoader}, which needs a public no-argument constructor. */
+    public ReferenceProvider() {
+    }
+
     /** The backend's id: {@value}. */
     public static final String ID = "reference";
 

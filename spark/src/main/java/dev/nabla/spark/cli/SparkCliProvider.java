@@ -20,6 +20,10 @@ public final class SparkCliProvider implements SparkEngineProvider {
     /** How long a Ctrl-C waits for the step in progress before Spark shuts down anyway. */
     private static final long STOP_WAIT_SECONDS = 60;
 
+    /** Made by {@link java.util.ServiceLoader}, which needs a public no-argument constructor. */
+    public SparkCliProvider() {
+    }
+
     @Override
     public Session open(Request request) {
         String master = request.master();
