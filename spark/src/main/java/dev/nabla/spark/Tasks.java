@@ -98,7 +98,18 @@ final class Tasks {
         }
     }
 
-    /** A sync step's task, as a named class (see {@link TreeSum}); counts the bytes it returns. */
+    /**
+     * A sync step's task, as a named class (see {@link TreeSum}); counts the bytes it returns.
+     *
+     * @param spec the executors' network and backend
+     * @param positions the epoch's row order, broadcast once per epoch
+     * @param batch the global mini-batch's index within the epoch
+     * @param batchSize rows per global mini-batch
+     * @param weights the weights to compute the gradients at
+     * @param step the global step (tests inject a task failure by it)
+     * @param resultBytes adds the bytes each task returns
+     * @param taskNanos adds each task's own time
+     */
     record SyncStep(WorkerSpec spec, Broadcast<int[]> positions, int batch, int batchSize, WeightsRef weights,
                     long step, LongAccumulator resultBytes, LongAccumulator taskNanos) implements TreeSum.PartitionValue {
         @Override
@@ -110,7 +121,19 @@ final class Tasks {
         }
     }
 
-    /** An average round's task. */
+    /**
+     * An average round's task.
+     *
+     * @param spec the executors' network, backend and SGD settings
+     * @param positions the epoch's row order, broadcast once per epoch
+     * @param first the round's first global mini-batch within the epoch
+     * @param count the local steps of the round
+     * @param batchSize rows per global mini-batch
+     * @param weights the weights (and momentum) the round starts from
+     * @param round the averaging round (tests inject a task failure by it)
+     * @param resultBytes adds the bytes each task returns
+     * @param taskNanos adds each task's own time
+     */
     record LocalSteps(WorkerSpec spec, Broadcast<int[]> positions, int first, int count, int batchSize,
                       WeightsRef weights, long round, LongAccumulator resultBytes, LongAccumulator taskNanos)
             implements TreeSum.PartitionValue {

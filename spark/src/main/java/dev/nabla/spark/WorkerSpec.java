@@ -12,7 +12,13 @@ import java.util.Objects;
  * network's shape, dtype and loss, and the SGD settings of {@code average} mode's local steps.
  * Executors keep one {@link Worker} per spec and task slot across steps, tasks and runs.
  *
+ * @param backendId the backend's id, e.g. {@code cpu}
  * @param threads backend threads per task; 0: the task's {@code spark.task.cpus}
+ * @param dtype the network's dtype
+ * @param sizes the layer sizes, inputs first
+ * @param loss the network's loss
+ * @param learningRate the SGD step of {@code average} mode's local steps
+ * @param momentum the momentum of {@code average} mode's local steps
  */
 record WorkerSpec(String backendId, int threads, DType dtype, int[] sizes, Loss loss, double learningRate,
                   double momentum) implements Serializable {
