@@ -76,6 +76,8 @@ public interface StepEngine extends AutoCloseable {
     @FunctionalInterface
     interface Factory {
         /**
+         * Starts the engine for one run.
+         *
          * @param net   the network being trained (its parameters are the run's; the engine updates them)
          * @param sgd   the optimizer, bound to {@code net} and holding any resumed momentum
          * @param train the training rows

@@ -11,6 +11,8 @@ final class TaskHooks {
     @FunctionalInterface
     interface Hook {
         /**
+         * Called in a task before its work, where a test may throw to fail that attempt.
+         *
          * @param step      the engine's step (sync) or round (average) counter, from 0 in each run
          * @param partition the partition
          * @param attempt   {@code TaskContext.attemptNumber()}: 0 on the first try
