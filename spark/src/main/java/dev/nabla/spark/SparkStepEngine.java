@@ -104,11 +104,7 @@ final class SparkStepEngine implements StepEngine {
         WorkerSpec spec = this.spec;
         for (int b = 0; b < batches && !control.stopRequested(); b++) {
             long t0 = System.nanoTime();
-            Weights weights = Weights.of(net.parameters(), net.dtype(), null);
-            long tb = System.nanoTime();
-            WeightsRef w = WeightsRef.share(spark, weights, config.inlineWeightsBytes);
-            broadcastNanos += System.nanoTime() - tb;
-            broadcastBytes += weights.bytes();
+            WeightsRef w = share(Weights.of(net.parameters(), net.dtype(), null));
             int batch = b;
             long step = steps;
             LongAccumulator bytes = resultBytes;
@@ -140,6 +136,15 @@ final class SparkStepEngine implements StepEngine {
         return new EpochSteps(done, lossSum);
     }
 
+    /** Ships the weights for one job (inline or broadcast) and counts the time and bytes it took. */
+    private WeightsRef share(Weights weights) {
+        long t0 = System.nanoTime();
+        WeightsRef w = WeightsRef.share(spark, weights, config.inlineWeightsBytes);
+        broadcastNanos += System.nanoTime() - t0;
+        broadcastBytes += weights.bytes();
+        return w;
+    }
+
     private EpochSteps averageEpoch(int epoch, Broadcast<int[]> pos, int batchSize, EpochControl control) {
         int batches = (rows + batchSize - 1) / batchSize;
         int k = config.averageSteps;
@@ -151,11 +156,7 @@ final class SparkStepEngine implements StepEngine {
         for (int first = 0; first < batches && !control.stopRequested(); first += k) {
             long t0 = System.nanoTime();
             int count = Math.min(k, batches - first);
-            Weights weights = Weights.of(net.parameters(), net.dtype(), momentum ? sgd.velocities() : null);
-            long tb = System.nanoTime();
-            WeightsRef w = WeightsRef.share(spark, weights, config.inlineWeightsBytes);
-            broadcastNanos += System.nanoTime() - tb;
-            broadcastBytes += weights.bytes();
+            WeightsRef w = share(Weights.of(net.parameters(), net.dtype(), momentum ? sgd.velocities() : null));
             int firstBatch = first;
             long round = jobs;
             LongAccumulator bytes = resultBytes;
